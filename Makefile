@@ -1,0 +1,15 @@
+# The two commands: `make run` (the whole local stack in the foreground; Ctrl-C stops it) and `make test`.
+.PHONY: run test bench cluster clean
+
+run:
+	@bash scripts/run.sh
+
+test:
+	@bash scripts/test.sh
+
+# Benchmarks print figures; see README "Measured figures". Usage: make bench [BENCH=storage]
+bench:
+	@bash scripts/bench.sh $(BENCH)
+
+clean:
+	rm -rf .local node_modules */bin */obj tests/*/bin tests/*/obj bench/*/bin bench/*/obj

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# `make run`: the whole local stack in the foreground. DynamoDB Local, fauxqs and PostgreSQL
+# (data kept under .local/run), the silo, the Lambdas' local event-source runner and the API on
+# http://127.0.0.1:8080. Ctrl-C stops all of it.
+set -euo pipefail
+source "$(dirname "$0")/stack.sh"
+cd "$STACK_ROOT"
+
+stack_install
+log "building (Release)"
+dotnet build Cumin.sln -c Release -nologo -clp:NoSummary -v:q
+
+STATE="$STACK_ROOT/.local/run"
+PIDS=()
+cleanup() {
+  trap - EXIT INT TERM
+  log "stopping"
+  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  stack_stop "$STATE"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+stack_stop "$STATE"   # a previous run killed hard may have left its servers behind
+stack_start run "$STATE"
+source "$STATE/env"
+export ASPNETCORE_ENVIRONMENT=Development DOTNET_ENVIRONMENT=Development
+
+SILO_URL=${CUMIN_SILO_URL:-http://127.0.0.1:8081}
+API_URL=${CUMIN_API_URL:-http://127.0.0.1:8080}
+
+dotnet Cumin.Silo/bin/Release/net10.0/Cumin.Silo.dll --urls "$SILO_URL" &
+PIDS+=($!)
+wait_for http "$SILO_URL/health/live" 120 || die "the silo did not start"
+
+dotnet Cumin.Lambdas/bin/Release/net10.0/Cumin.Lambdas.dll &
+PIDS+=($!)
+
+dotnet Cumin.Api/bin/Release/net10.0/Cumin.Api.dll --urls "$API_URL" &
+PIDS+=($!)
+wait_for http "$API_URL/health/live" 120 || die "the API did not start"
+
+log "Cumin is up: API $API_URL (OpenAPI $API_URL/openapi/v1.json), silo dashboard $SILO_URL/dashboard. Ctrl-C stops everything."
+# When any part exits on its own, stop the rest rather than run half a system.
+wait -n "${PIDS[@]}" || true
+log "a component exited; shutting down"

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# `make test`: installs what is missing, starts a private local stack on free ports,
+# runs every test project of the solution against it, and stops it again.
+set -euo pipefail
+source "$(dirname "$0")/stack.sh"
+cd "$STACK_ROOT"
+
+stack_install
+dotnet build Cumin.sln -c Release -nologo -clp:NoSummary -v:q
+
+STATE="$(mktemp -d /tmp/cumin-test.XXXXXX)"
+cleanup() { stack_stop "$STATE"; rm -rf "$STATE" "$(cat "$STATE/postgres.datadir" 2>/dev/null || true)"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+stack_start test "$STATE"
+source "$STATE/env"
+
+# Test projects run one after another (each parallelises inside); 2 cores gain nothing from more.
+dotnet test Cumin.sln -c Release --no-build -nologo -m:1 \
+  --logger "console;verbosity=normal" ${CUMIN_TEST_FILTER:+--filter "$CUMIN_TEST_FILTER"} "$@"
