@@ -1,6 +1,9 @@
+using Cumin.Api;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddCuminApi();
 var app = builder.Build();
-app.MapGet("/health/live", () => TypedResults.Ok());
+app.UseCuminApi();
 await app.RunAsync();
 
 /// <summary>The API's entry point, visible to WebApplicationFactory in tests.</summary>

@@ -1,0 +1,45 @@
+namespace Cumin.Projects;
+
+/// <summary>Travels as <c>owner</c>, <c>editor</c>, <c>viewer</c>.</summary>
+[GenerateSerializer, Alias("cumin.project-role")]
+public enum ProjectRole
+{
+    Viewer,
+    Editor,
+    Owner,
+}
+
+/// <summary>A project as one of its members sees it (<see cref="Role"/> is theirs).</summary>
+[GenerateSerializer, Immutable, Alias("cumin.project")]
+public sealed record ProjectView(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string? Description,
+    [property: Id(3)] string OwnerId,
+    [property: Id(4)] ProjectRole Role,
+    [property: Id(5)] DateTimeOffset CreatedAt,
+    [property: Id(6)] DateTimeOffset UpdatedAt);
+
+[GenerateSerializer, Immutable, Alias("cumin.project-draft")]
+public sealed record ProjectDraft(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string? Description);
+
+/// <summary>A partial update: null members stay as they are.</summary>
+[GenerateSerializer, Immutable, Alias("cumin.project-patch")]
+public sealed record ProjectPatch(
+    [property: Id(0)] string? Name,
+    [property: Id(1)] string? Description);
+
+[GenerateSerializer, Immutable, Alias("cumin.member")]
+public sealed record Member(
+    [property: Id(0)] string UserId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string Email,
+    [property: Id(3)] ProjectRole Role);
+
+public static class ProjectLimits
+{
+    public const int NameMax = 200;
+    public const int DescriptionMax = 2000;
+}

@@ -1,0 +1,55 @@
+using Cumin.Common;
+using Cumin.Projects;
+
+namespace Cumin.Users;
+
+/// <summary>A user: profile, password hash, refresh-token families and the projects they belong to. Key: user id.</summary>
+[Alias("cumin.IUserGrain")]
+public interface IUserGrain : IGrainWithStringKey
+{
+    /// <summary>Called once by the e-mail grain that reserved the address.</summary>
+    [Alias("initialize")]
+    Task<Reply<UserProfile>> Initialize(string name, string email, string password);
+
+    [Alias("profile"), ReadOnly]
+    Task<UserProfile?> GetProfile();
+
+    /// <summary>Checks the password and opens a new refresh-token family.</summary>
+    [Alias("sign-in")]
+    Task<Reply<SignIn>> SignIn(string password);
+
+    /// <summary>Spends a refresh token for a new one of the same family; a spent token revokes the family.</summary>
+    [Alias("refresh")]
+    Task<Reply<SignIn>> Refresh(string familyId, string secret);
+
+    /// <summary>Revokes the family of a token the user holds.</summary>
+    [Alias("sign-out")]
+    Task<Reply<bool>> SignOut(string familyId, string secret);
+
+    [Alias("create-project")]
+    Task<Reply<ProjectView>> CreateProject(ProjectDraft draft);
+
+    [Alias("project-ids"), ReadOnly]
+    Task<IReadOnlyList<string>> GetProjectIds();
+
+    [Alias("join")]
+    Task JoinProject(string projectId);
+
+    [Alias("leave")]
+    Task LeaveProject(string projectId);
+}
+
+/// <summary>Reserves one normalised e-mail address for one user, so registrations race safely. Key: normalised e-mail.</summary>
+[Alias("cumin.IEmailGrain")]
+public interface IEmailGrain : IGrainWithStringKey
+{
+    [Alias("register")]
+    Task<Reply<UserProfile>> Register(string name, string email, string password);
+
+    /// <summary>Same <see cref="Outcome.Unauthorized"/> for an unknown address and a wrong password.</summary>
+    [Alias("sign-in")]
+    Task<Reply<SignIn>> SignIn(string password);
+
+    [Alias("user-id"), ReadOnly]
+    Task<string?> GetUserId();
+}

@@ -1,0 +1,105 @@
+using Amazon.DynamoDBv2;
+using Cumin.Api.Auth;
+using Cumin.Api.Common;
+using Cumin.Api.Operations;
+using Cumin.Api.Projects;
+using Cumin.Api.Tasks;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
+using Npgsql;
+
+namespace Cumin.Api;
+
+/// <summary>How the API is put together; Program.cs and the tests' WebApplicationFactory both go through here.</summary>
+public static class ApiHost
+{
+    public const int MaxRequestBodyBytes = 1024 * 1024;
+
+    public static WebApplicationBuilder AddCuminApi(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+            kestrel.AddServerHeader = false;
+        });
+
+        builder.UseOrleansClient(client => client.UseCuminClustering(configuration));
+
+        services.ConfigureHttpJsonOptions(json => JsonSetup.Configure(json.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier);
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.AddValidation();
+        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info = new OpenApiInfo { Title = "Cumin API", Version = "v1" };
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes["Bearer"] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT",
+                Description = "The access token from POST /auth/login or /auth/refresh.",
+            };
+            return Task.CompletedTask;
+        }));
+
+        services.TryAddTimeProvider();
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section));
+        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section));
+        services.AddSingleton<AccessTokens>();
+        services.AddSingleton<AuthRateLimits>();
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>()
+            .Configure<IOptions<RateLimitOptions>>((limiter, limits) => AuthRateLimits.Configure(limiter, limits.Value));
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<AuthOptions>>((jwt, auth) => BearerChallenge.Configure(jwt, auth.Value));
+        services.AddAuthorization();
+
+        services.Configure<ForwardedHeadersOptions>(forwarded =>
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+
+        services.AddSingleton<IAmazonDynamoDB>(_ => new AmazonDynamoDBClient());
+        services.AddSingleton(_ => NpgsqlDataSource.Create(
+            configuration.GetConnectionString("Postgres") ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not set.")));
+        services.AddSingleton<IProjectCounts, PostgresProjectCounts>();
+        services.AddCuminHealthChecks();
+        return builder;
+    }
+
+    public static WebApplication UseCuminApi(this WebApplication app)
+    {
+        app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Validate(app.Environment);
+
+        app.UseForwardedHeaders();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+
+        app.MapOpenApi();
+        app.MapCuminHealth();
+        app.MapAuth();
+        app.MapProjects();
+        app.MapTasks();
+        return app;
+    }
+
+    private static void TryAddTimeProvider(this IServiceCollection services)
+    {
+        if (!services.Any(s => s.ServiceType == typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Orleans.Runtime;
+using Orleans.Runtime.Messaging;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace Cumin.Api.Common;
+
+/// <summary>
+/// Every exception leaves as problem+json: unreadable requests as 4xx with what was wrong, a dependency that is down
+/// (silo, DynamoDB, PostgreSQL) as 503 with Retry-After, anything else as a bare 500. Never a stack trace.
+/// </summary>
+internal sealed partial class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title, detail) = Classify(exception);
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            LogDependencyDown(logger, exception.GetType().Name, exception);
+            httpContext.Response.Headers.RetryAfter = "1";
+        }
+        else if (status >= 500)
+        {
+            LogUnhandled(logger, exception);
+        }
+
+        httpContext.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails =
+            {
+                Status = status,
+                Title = title,
+                Detail = detail,
+                Type = Problems.TypeFor(status),
+            },
+        });
+    }
+
+    internal static (int Status, string Title, string Detail) Classify(Exception exception)
+    {
+        if (exception is BadHttpRequestException bad)
+        {
+            return bad.StatusCode switch
+            {
+                StatusCodes.Status413PayloadTooLarge => (413, "Payload too large", "The request body is larger than 1 MiB."),
+                StatusCodes.Status415UnsupportedMediaType => (415, "Unsupported media type", "Send the body as application/json."),
+                _ => (bad.StatusCode, "Bad request", DescribeBadRequest(bad)),
+            };
+        }
+
+        return IsDependencyDown(exception)
+            ? (503, "Service unavailable", "A dependency is not answering; the request may be retried.")
+            : (500, "Internal server error", "An unexpected error occurred.");
+    }
+
+    private static string DescribeBadRequest(BadHttpRequestException exception)
+    {
+        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is JsonException json)
+            {
+                return json.Path is { Length: > 1 } path
+                    ? $"The body is not valid for this request: the value at '{path}' is missing, of the wrong type or not allowed."
+                    : "The body is not valid JSON.";
+            }
+        }
+
+        // ASP.NET Core's own binding messages name the parameter and the raw value, not our internals.
+        return exception.Message;
+    }
+
+    /// <summary>True when the cause is something outside this process not answering, so a retry may succeed.</summary>
+    private static bool IsDependencyDown(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException
+                    or InconsistentStateException or TimeoutException or System.Net.Http.HttpRequestException
+                    or System.Net.Sockets.SocketException or Npgsql.NpgsqlException:
+                    return true;
+                case UnavailableExceptionFallbackException fallback when IsDependencyTypeName(fallback.ExceptionType):
+                    return true;
+            }
+
+            if (IsDependencyTypeName(e.GetType().FullName))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // Exceptions thrown inside the silo by the AWS SDK or Npgsql travel back by type name.
+    private static bool IsDependencyTypeName(string? typeName) =>
+        typeName is not null && (typeName.StartsWith("Amazon.", StringComparison.Ordinal) || typeName.StartsWith("Npgsql.", StringComparison.Ordinal));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A dependency is down ({ExceptionType}); answering 503")]
+    private static partial void LogDependencyDown(ILogger logger, string exceptionType, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception);
+}

@@ -1,0 +1,34 @@
+using Npgsql;
+
+namespace Cumin.Api.Projects;
+
+/// <summary>Counts written by the aggregator Lambda (Cumin.Lambdas), read in one query for any number of projects.</summary>
+public sealed class PostgresProjectCounts(NpgsqlDataSource dataSource) : IProjectCounts
+{
+    public async Task<IReadOnlyDictionary<string, StatusCounts>> GetAsync(IReadOnlyCollection<string> projectIds, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, StatusCounts>(projectIds.Count);
+        if (projectIds.Count == 0)
+        {
+            return result;
+        }
+
+        await using var command = dataSource.CreateCommand(
+            "SELECT project_id, todo, in_progress, done FROM project_status_counts WHERE project_id = ANY($1)");
+        command.Parameters.Add(new NpgsqlParameter { Value = projectIds.ToArray() });
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                result[reader.GetString(0)] = new StatusCounts(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+            }
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            // The aggregator has not created its schema yet: nothing has been counted.
+        }
+
+        return result;
+    }
+}

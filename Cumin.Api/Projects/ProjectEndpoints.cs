@@ -1,0 +1,167 @@
+using System.Security.Claims;
+using Cumin.Api.Common;
+using Cumin.Projects;
+using Cumin.Users;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Cumin.Api.Projects;
+
+/// <summary>/api/projects and their members.</summary>
+public static class ProjectEndpoints
+{
+    public static IEndpointRouteBuilder MapProjects(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/projects").WithTags("Projects").RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+
+        group.MapGet("/", List);
+        group.MapPost("/", Create).ProducesValidationProblem();
+        group.MapGet("/{projectId}", Get).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPatch("/{projectId}", Update)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapDelete("/{projectId}", Delete)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapGet("/{projectId}/members", Members).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{projectId}/members", AddMember)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapDelete("/{projectId}/members/{userId}", RemoveMember)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        return app;
+    }
+
+    private static async Task<Ok<ProjectList>> List(ClaimsPrincipal user, IGrainFactory grains, IProjectCounts counts, CancellationToken cancellationToken)
+    {
+        var callerId = user.Id();
+        var ids = await grains.GetGrain<IUserGrain>(callerId).GetProjectIds();
+        var replies = await Task.WhenAll(ids.Select(id => grains.GetGrain<IProjectGrain>(id).Get(callerId)));
+        var views = replies.Where(r => r.IsOk).Select(r => r.Value!).OrderBy(v => v.CreatedAt).ToList();
+        var known = await counts.GetAsync(views.Select(v => v.Id).ToList(), cancellationToken);
+        return TypedResults.Ok(new ProjectList(
+            views.Select(v => ProjectResponse.From(v, known.GetValueOrDefault(v.Id, StatusCounts.Zero))).ToList()));
+    }
+
+    private static async Task<Results<Created<ProjectResponse>, ProblemHttpResult>> Create(
+        CreateProjectRequest body, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var reply = await grains.GetGrain<IUserGrain>(user.Id()).CreateProject(new ProjectDraft(body.Name!, body.Description));
+        return reply.IsOk
+            ? TypedResults.Created($"/api/projects/{reply.Value!.Id}", ProjectResponse.From(reply.Value, StatusCounts.Zero))
+            : Problems.For(reply);
+    }
+
+    private static async Task<Results<Ok<ProjectResponse>, ProblemHttpResult>> Get(
+        string projectId, ClaimsPrincipal user, IGrainFactory grains, IProjectCounts counts, CancellationToken cancellationToken)
+    {
+        if (!Caller.AreWellFormed(projectId))
+        {
+            return Problems.NotFound();
+        }
+
+        var reply = await grains.GetGrain<IProjectGrain>(projectId).Get(user.Id());
+        return reply.IsOk
+            ? TypedResults.Ok(ProjectResponse.From(reply.Value!, await CountsOf(counts, projectId, cancellationToken)))
+            : Problems.For(reply);
+    }
+
+    private static async Task<Results<Ok<ProjectResponse>, ProblemHttpResult>> Update(
+        string projectId, UpdateProjectRequest body, ClaimsPrincipal user, IGrainFactory grains, IProjectCounts counts, CancellationToken cancellationToken)
+    {
+        if (!Caller.AreWellFormed(projectId))
+        {
+            return Problems.NotFound();
+        }
+
+        var reply = await grains.GetGrain<IProjectGrain>(projectId).Update(user.Id(), new ProjectPatch(body.Name, body.Description));
+        return reply.IsOk
+            ? TypedResults.Ok(ProjectResponse.From(reply.Value!, await CountsOf(counts, projectId, cancellationToken)))
+            : Problems.For(reply);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(string projectId, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!Caller.AreWellFormed(projectId))
+        {
+            return Problems.NotFound();
+        }
+
+        var reply = await grains.GetGrain<IProjectGrain>(projectId).Delete(user.Id());
+        return reply.IsOk ? TypedResults.NoContent() : Problems.For(reply);
+    }
+
+    private static async Task<Results<Ok<MemberList>, ProblemHttpResult>> Members(string projectId, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!Caller.AreWellFormed(projectId))
+        {
+            return Problems.NotFound();
+        }
+
+        var reply = await grains.GetGrain<IProjectGrain>(projectId).GetMembers(user.Id());
+        return reply.IsOk
+            ? TypedResults.Ok(new MemberList(reply.Value!.Select(MemberResponse.From).ToList()))
+            : Problems.For(reply);
+    }
+
+    private static async Task<Results<Created<MemberResponse>, ProblemHttpResult>> AddMember(
+        string projectId, AddMemberRequest body, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!Caller.AreWellFormed(projectId))
+        {
+            return Problems.NotFound();
+        }
+
+        if (body.Role is not (ProjectRole.Editor or ProjectRole.Viewer))
+        {
+            return Problems.BadRequest("role must be editor or viewer");
+        }
+
+        var project = grains.GetGrain<IProjectGrain>(projectId);
+        var callerId = user.Id();
+        // Only the owner learns whether an address is registered: everyone else is answered before the lookup.
+        var callerRole = await project.GetRole(callerId);
+        if (callerRole is null)
+        {
+            return Problems.NotFound();
+        }
+
+        if (callerRole != ProjectRole.Owner)
+        {
+            return Problems.For(Cumin.Common.Outcome.Forbidden, "only the owner manages members");
+        }
+
+        var userId = await grains.GetGrain<IEmailGrain>(UserLimits.NormalizeEmail(body.Email!)).GetUserId();
+        var profile = userId is null ? null : await grains.GetGrain<IUserGrain>(userId).GetProfile();
+        if (profile is null)
+        {
+            return Problems.NotFound("No user is registered with that e-mail address.");
+        }
+
+        var reply = await project.AddMember(callerId, new Member(profile.Id, profile.Name, profile.Email, body.Role.Value));
+        return reply.IsOk
+            ? TypedResults.Created($"/api/projects/{projectId}/members/{profile.Id}", MemberResponse.From(reply.Value!))
+            : Problems.For(reply);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveMember(
+        string projectId, string userId, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!Caller.AreWellFormed(projectId, userId))
+        {
+            return Problems.NotFound();
+        }
+
+        var reply = await grains.GetGrain<IProjectGrain>(projectId).RemoveMember(user.Id(), userId);
+        return reply.IsOk ? TypedResults.NoContent() : Problems.For(reply);
+    }
+
+    private static async Task<StatusCounts> CountsOf(IProjectCounts counts, string projectId, CancellationToken cancellationToken) =>
+        (await counts.GetAsync([projectId], cancellationToken)).GetValueOrDefault(projectId, StatusCounts.Zero);
+}

@@ -1,0 +1,169 @@
+using Cumin.Grains.Common;
+using Cumin.Projects;
+using Cumin.Tasks;
+
+namespace Cumin.Grains.Tasks;
+
+/// <summary>
+/// One task. Reads are answered from memory; every change is written to DynamoDB before it is acknowledged.
+/// Who may do what is the project's decision, asked on every call.
+/// </summary>
+public sealed class TaskGrain(
+    [PersistentState("task", StorageNames.Grains)] IPersistentState<TaskState> state,
+    TimeProvider timeProvider) : Grain, ITaskGrain
+{
+    private string? _projectId;
+    private string? _taskId;
+
+    private string ProjectId => _projectId ??= this.GetPrimaryKeyString().Split('/')[0];
+
+    private string TaskId => _taskId ??= this.GetPrimaryKeyString().Split('/')[1];
+
+    public async Task<Reply<TaskItem>> Get(string callerId)
+    {
+        var role = await RoleOf(callerId);
+        return role is null || !state.RecordExists
+            ? Reply<TaskItem>.Fail(Outcome.NotFound, "task not found")
+            : Reply<TaskItem>.Ok(state.State.ToItem());
+    }
+
+    public async Task<Reply<TaskItem>> Update(string callerId, TaskPatch patch, long? expectedVersion)
+    {
+        var denied = await CheckCanEdit(callerId);
+        if (denied is not null)
+        {
+            return denied.As<TaskItem>();
+        }
+
+        var current = state.State;
+        if (expectedVersion is { } expected && expected != current.Version)
+        {
+            return Reply<TaskItem>.Fail(Outcome.PreconditionFailed, $"the task is at version {current.Version}, not {expected}");
+        }
+
+        if (DomainRules.CheckTask(patch.Title, patch.Description) is { } problem)
+        {
+            return Reply<TaskItem>.Fail(Outcome.Invalid, problem);
+        }
+
+        var changed = (patch.Title is not null && patch.Title != current.Title)
+            || (patch.Description is not null && patch.Description != current.Description)
+            || (patch.Status is { } s && s != current.Status)
+            || (patch.Priority is { } p && p != current.Priority);
+        if (!changed)
+        {
+            return Reply<TaskItem>.Ok(current.ToItem());
+        }
+
+        var previous = Snapshot(current);
+        current.Title = patch.Title ?? current.Title;
+        current.Description = patch.Description ?? current.Description;
+        current.Status = patch.Status ?? current.Status;
+        current.Priority = patch.Priority ?? current.Priority;
+        current.UpdatedAt = timeProvider.GetUtcNow();
+        current.Version++;
+        await WriteOrRollBack(previous);
+        return Reply<TaskItem>.Ok(current.ToItem());
+    }
+
+    public async Task<Reply<bool>> Delete(string callerId)
+    {
+        var denied = await CheckCanEdit(callerId);
+        if (denied is not null)
+        {
+            return denied.As<bool>();
+        }
+
+        await state.ClearStateAsync();
+        DeactivateOnIdle();
+        return Reply<bool>.Ok(true);
+    }
+
+    public async Task<Reply<TaskItem>> Create(TaskDraft draft)
+    {
+        if (state.RecordExists)
+        {
+            return Reply<TaskItem>.Fail(Outcome.Conflict, "a task with this id exists");
+        }
+
+        if (DomainRules.CheckTask(draft.Title, draft.Description) is { } problem)
+        {
+            return Reply<TaskItem>.Fail(Outcome.Invalid, problem);
+        }
+
+        var now = timeProvider.GetUtcNow();
+        state.State = new TaskState
+        {
+            Id = TaskId,
+            ProjectId = ProjectId,
+            Title = draft.Title,
+            Description = draft.Description,
+            Status = draft.Status,
+            Priority = draft.Priority,
+            CreatedAt = now,
+            UpdatedAt = now,
+            Version = 1,
+        };
+        await WriteOrRollBack(null);
+        return Reply<TaskItem>.Ok(state.State.ToItem());
+    }
+
+    public async Task Purge()
+    {
+        if (state.RecordExists)
+        {
+            await state.ClearStateAsync();
+        }
+
+        DeactivateOnIdle();
+    }
+
+    private Task<ProjectRole?> RoleOf(string callerId) =>
+        GrainFactory.GetGrain<IProjectGrain>(ProjectId).GetRole(callerId);
+
+    private async Task<Reply<bool>?> CheckCanEdit(string callerId)
+    {
+        var role = await RoleOf(callerId);
+        if (role is null || !state.RecordExists)
+        {
+            return Reply<bool>.Fail(Outcome.NotFound, "task not found");
+        }
+
+        return role < ProjectRole.Editor
+            ? Reply<bool>.Fail(Outcome.Forbidden, "viewers cannot change tasks")
+            : null;
+    }
+
+    /// <summary>A failed write must not leave memory ahead of storage, or reads would show what was never stored.</summary>
+    private async Task WriteOrRollBack(TaskState? previous)
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // The write may have landed even though it failed here: restore, and let the next call reload from storage.
+            if (previous is not null)
+            {
+                state.State = previous;
+            }
+
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    private static TaskState Snapshot(TaskState s) => new()
+    {
+        Id = s.Id,
+        ProjectId = s.ProjectId,
+        Title = s.Title,
+        Description = s.Description,
+        Status = s.Status,
+        Priority = s.Priority,
+        CreatedAt = s.CreatedAt,
+        UpdatedAt = s.UpdatedAt,
+        Version = s.Version,
+    };
+}

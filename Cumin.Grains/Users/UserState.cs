@@ -1,0 +1,40 @@
+namespace Cumin.Grains.Users;
+
+/// <summary>A user as stored in the <c>users</c> table (pk user id).</summary>
+public sealed class UserState
+{
+    public string Id { get; set; } = "";
+
+    public string Name { get; set; } = "";
+
+    public string Email { get; set; } = "";
+
+    /// <summary>ASP.NET Core Identity's PBKDF2 format (salt, iteration count and algorithm inside).</summary>
+    public string PasswordHash { get; set; } = "";
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>Projects the user may belong to; each project's own member list decides.</summary>
+    public List<string> ProjectIds { get; set; } = [];
+
+    public List<RefreshFamily> RefreshFamilies { get; set; } = [];
+}
+
+/// <summary>
+/// One sign-in's chain of refresh tokens. Only SHA-256 hashes of secrets are stored: the current one, and the
+/// spent ones so that presenting a spent token is recognised as reuse and revokes the family.
+/// </summary>
+public sealed class RefreshFamily
+{
+    public string Id { get; set; } = "";
+
+    public string CurrentHash { get; set; } = "";
+
+    public DateTimeOffset CurrentExpiresAt { get; set; }
+
+    public List<string> SpentHashes { get; set; } = [];
+
+    public bool Revoked { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}

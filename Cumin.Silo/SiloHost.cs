@@ -1,0 +1,80 @@
+using Amazon.DynamoDBv2;
+using Cumin.Common;
+using Cumin.Grains;
+using Cumin.Grains.Common;
+using Cumin.Orleans.DynamoDB;
+using Orleans.Dashboard;
+
+namespace Cumin.Silo;
+
+/// <summary>Configuration section <c>Cumin:Orleans</c> as a silo reads it.</summary>
+public sealed class SiloOptions
+{
+    public const string Section = "Cumin:Orleans";
+
+    public string ClusterId { get; set; } = "cumin";
+
+    public string ServiceId { get; set; } = "cumin";
+
+    public int SiloPort { get; set; } = 11111;
+
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>The Orleans dashboard at /dashboard on the silo's HTTP port. It profiles every grain call, which costs a little throughput.</summary>
+    public bool Dashboard { get; set; } = true;
+}
+
+/// <summary>
+/// Everything a Cumin silo is made of. The silo host and the test clusters both call
+/// <see cref="AddCuminSilo"/>, so tests run the same providers as production.
+/// </summary>
+public static class SiloHost
+{
+    public static ISiloBuilder AddCuminSilo(this ISiloBuilder silo, IConfiguration configuration, bool clustering = true)
+    {
+        var options = configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
+        if (clustering)
+        {
+            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+        }
+
+        silo.Services.AddCuminGrains(configuration);
+        silo.Services.AddSingleton<IAmazonDynamoDB>(_ => new AmazonDynamoDBClient());
+        silo.AddCuminGrainStorage(configuration);
+        if (options.Dashboard)
+        {
+            silo.AddDashboard();
+        }
+
+        return silo;
+    }
+
+    /// <summary>
+    /// One DynamoDB table per kind of grain, keyed as DESIGN.md says. The tasks table keeps a project's tasks in one
+    /// partition and streams old and new images to the aggregator; the projects table streams keys so that a deleted
+    /// project's counts go too.
+    /// </summary>
+    public static ISiloBuilder AddCuminGrainStorage(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var tables = configuration.GetSection(TableOptions.Section).Get<TableOptions>() ?? new TableOptions();
+        return silo.AddDynamoDBGrainStorage(StorageNames.Grains, storage =>
+        {
+            storage.TablePrefix = tables.Prefix;
+            storage.Tables["user"] = new DynamoDBTableMapping { TableName = "users" };
+            storage.Tables["email"] = new DynamoDBTableMapping { TableName = "emails" };
+            storage.Tables["project"] = new DynamoDBTableMapping
+            {
+                TableName = "projects",
+                StreamViewType = "KEYS_ONLY",
+                DeleteStateOnClear = true,
+            };
+            storage.Tables["task"] = new DynamoDBTableMapping
+            {
+                TableName = "tasks",
+                SortKeyName = "sk",
+                StreamViewType = "NEW_AND_OLD_IMAGES",
+                DeleteStateOnClear = true,
+            };
+        });
+    }
+}
