@@ -1,0 +1,191 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Amazon.DynamoDBv2.Model;
+using Orleans.Runtime;
+using Orleans.Serialization.Serializers;
+
+namespace Cumin.Orleans.DynamoDB;
+
+/// <summary>
+/// One table mapping resolved once at start: full table name, key schema, reserved names, and the per-state-type
+/// decisions, so a read or write does no configuration lookups beyond a dictionary hit.
+/// </summary>
+internal sealed class DynamoDBTableBinding
+{
+    private readonly string _partitionKeyName;
+    private readonly string? _sortKeyName;
+    private readonly string? _providerWrittenTtlAttribute;
+    private readonly DynamoDBItemKeyResolver _keyResolver;
+    private readonly ConcurrentDictionary<Type, object> _shapes = new();
+
+    public DynamoDBTableBinding(DynamoDBTableMapping mapping, string tablePrefix)
+    {
+        TableName = tablePrefix + mapping.TableName;
+        _partitionKeyName = mapping.PartitionKeyName;
+        _sortKeyName = string.IsNullOrEmpty(mapping.SortKeyName) ? null : mapping.SortKeyName;
+        _keyResolver = mapping.KeyResolver
+            ?? (_sortKeyName is null ? DynamoDBItemKeyResolvers.GrainKey : DynamoDBItemKeyResolvers.CompoundGrainKey);
+        StreamViewType = string.IsNullOrEmpty(mapping.StreamViewType) ? null : mapping.StreamViewType;
+        TimeToLiveAttribute = string.IsNullOrEmpty(mapping.TimeToLiveAttribute) ? null : mapping.TimeToLiveAttribute;
+        TimeToLive = TimeToLiveAttribute is null ? null : mapping.TimeToLive;
+        _providerWrittenTtlAttribute = TimeToLive is null ? null : TimeToLiveAttribute;
+        DeleteStateOnClear = mapping.DeleteStateOnClear;
+    }
+
+    public string TableName { get; }
+
+    public string PartitionKeyName => _partitionKeyName;
+
+    public string? SortKeyName => _sortKeyName;
+
+    public string? StreamViewType { get; }
+
+    public string? TimeToLiveAttribute { get; }
+
+    public TimeSpan? TimeToLive { get; }
+
+    public bool DeleteStateOnClear { get; }
+
+    /// <summary>Names for the condition expressions; read-only once built, so every request can share it.</summary>
+    public Dictionary<string, string> ETagNames { get; } = new(StringComparer.Ordinal) { ["#etag"] = DynamoDBGrainStorageOptions.ETagAttributeName };
+
+    /// <summary>The attribute names a state may not use: the keys, <c>etag</c>, and the TTL attribute when the provider writes it.</summary>
+    public IEnumerable<string> ReservedNames
+    {
+        get
+        {
+            yield return _partitionKeyName;
+            if (_sortKeyName is not null)
+            {
+                yield return _sortKeyName;
+            }
+
+            yield return DynamoDBGrainStorageOptions.ETagAttributeName;
+            if (_providerWrittenTtlAttribute is not null)
+            {
+                yield return _providerWrittenTtlAttribute;
+            }
+        }
+    }
+
+    public bool IsReserved(string name) =>
+        string.Equals(name, DynamoDBGrainStorageOptions.ETagAttributeName, StringComparison.Ordinal)
+        || string.Equals(name, _partitionKeyName, StringComparison.Ordinal)
+        || (_sortKeyName is not null && string.Equals(name, _sortKeyName, StringComparison.Ordinal))
+        || (_providerWrittenTtlAttribute is not null && string.Equals(name, _providerWrittenTtlAttribute, StringComparison.Ordinal));
+
+    /// <summary>The item's key attributes, adding their size (names and values) to <paramref name="size"/>.</summary>
+    public Dictionary<string, AttributeValue> Key(GrainId grainId, string stateName, ref long size)
+    {
+        var key = _keyResolver(grainId, stateName);
+        if (string.IsNullOrEmpty(key.PartitionKey))
+        {
+            throw new InvalidOperationException($"The key resolver of table '{TableName}' gave grain {grainId} (state '{stateName}') an empty partition key.");
+        }
+
+        var attributes = new Dictionary<string, AttributeValue>(StringComparer.Ordinal)
+        {
+            [_partitionKeyName] = new AttributeValue { S = key.PartitionKey },
+        };
+        size += DynamoDBAttributeJson.StringSize(_partitionKeyName) + DynamoDBAttributeJson.StringSize(key.PartitionKey);
+
+        if (_sortKeyName is not null)
+        {
+            if (string.IsNullOrEmpty(key.SortKey))
+            {
+                throw new InvalidOperationException(
+                    $"Table '{TableName}' has sort key '{_sortKeyName}', but its key resolver gave grain {grainId} (state '{stateName}') none.");
+            }
+
+            attributes[_sortKeyName] = new AttributeValue { S = key.SortKey };
+            size += DynamoDBAttributeJson.StringSize(_sortKeyName) + DynamoDBAttributeJson.StringSize(key.SortKey);
+        }
+        else if (key.SortKey is not null)
+        {
+            throw new InvalidOperationException(
+                $"Table '{TableName}' has no sort key, but its key resolver gave grain {grainId} (state '{stateName}') one ('{key.SortKey}').");
+        }
+
+        return attributes;
+    }
+
+    /// <summary>Adds the provider-written TTL attribute, when there is one, and its size.</summary>
+    public void AddTimeToLive(Dictionary<string, AttributeValue> item, DateTimeOffset now, ref long size)
+    {
+        if (_providerWrittenTtlAttribute is null)
+        {
+            return;
+        }
+
+        var expires = (now + TimeToLive!.Value).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        item[_providerWrittenTtlAttribute] = new AttributeValue { N = expires };
+        size += DynamoDBAttributeJson.StringSize(_providerWrittenTtlAttribute) + expires.Length;
+    }
+
+    /// <summary>How states of type <typeparamref name="T"/> map onto this table: decided, and checked, once per type.</summary>
+    public DynamoDBStateShape<T> Shape<T>(string stateName, JsonSerializerOptions options, IActivatorProvider? activators) =>
+        (DynamoDBStateShape<T>)_shapes.GetOrAdd(
+            typeof(T),
+            static (_, arg) => DynamoDBStateShape<T>.Create(arg.self, arg.stateName, arg.options, arg.activators),
+            (self: this, stateName, options, activators));
+}
+
+/// <summary>How a state type is spread over an item's attributes.</summary>
+internal sealed class DynamoDBStateShape<T>
+{
+    private readonly Func<T> _createDefault;
+
+    private DynamoDBStateShape(JsonTypeInfo<T> typeInfo, bool isWrapped, Func<T> createDefault)
+    {
+        TypeInfo = typeInfo;
+        IsWrapped = isWrapped;
+        _createDefault = createDefault;
+    }
+
+    public JsonTypeInfo<T> TypeInfo { get; }
+
+    /// <summary>
+    /// A state that is not a JSON object (a number, a string, a list) cannot be spread over top-level attributes; it is
+    /// kept whole in <see cref="DynamoDBGrainStorageOptions.ValueAttributeName"/>.
+    /// </summary>
+    public bool IsWrapped { get; }
+
+    public T CreateDefault() => _createDefault();
+
+    public static DynamoDBStateShape<T> Create(DynamoDBTableBinding table, string stateName, JsonSerializerOptions options, IActivatorProvider? activators)
+    {
+        options.MakeReadOnly(populateMissingResolver: true);
+        var typeInfo = (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
+        var isWrapped = typeInfo.Kind is JsonTypeInfoKind.None or JsonTypeInfoKind.Enumerable;
+
+        if (isWrapped && table.IsReserved(DynamoDBGrainStorageOptions.ValueAttributeName))
+        {
+            throw ReservedNameCollision(table, stateName, DynamoDBGrainStorageOptions.ValueAttributeName);
+        }
+
+        if (typeInfo.Kind == JsonTypeInfoKind.Object)
+        {
+            foreach (var property in typeInfo.Properties)
+            {
+                if (table.IsReserved(property.Name))
+                {
+                    throw ReservedNameCollision(table, stateName, property.Name);
+                }
+            }
+        }
+
+        Func<T> createDefault = activators?.GetActivator<T>() is { } activator
+            ? activator.Create
+            : typeof(T).IsValueType || typeof(T).GetConstructor(Type.EmptyTypes) is not null
+                ? Activator.CreateInstance<T>
+                : static () => default!;
+        return new DynamoDBStateShape<T>(typeInfo, isWrapped, createDefault);
+    }
+
+    public static OrleansConfigurationException ReservedNameCollision(DynamoDBTableBinding table, string stateName, string name) =>
+        new($"State '{stateName}' of type {typeof(T)} has a property stored as attribute '{name}', but table '{table.TableName}' " +
+            $"reserves that name (reserved: {string.Join(", ", table.ReservedNames)}). Rename the property " +
+            "([JsonPropertyName]) or map the state to a table with other key attribute names.");
+}
