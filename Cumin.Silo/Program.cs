@@ -1,15 +1,23 @@
-using Cumin.Silo;
 using Orleans.Dashboard;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.UseOrleans(silo => silo.AddCuminSilo(builder.Configuration));
-builder.Services.AddHealthChecks();
+namespace Cumin.Silo;
 
-var app = builder.Build();
-app.MapHealthChecks("/health/live");
-if (builder.Configuration.GetValue($"{SiloOptions.Section}:Dashboard", true))
+/// <summary>The silo process: Orleans with Cumin's grains and providers, plus /health/live and the dashboard over HTTP.</summary>
+public static class Program
 {
-    app.MapOrleansDashboard("/dashboard");
-}
+    public static async Task Main(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.UseOrleans(silo => silo.AddCuminSilo(builder.Configuration));
+        builder.Services.AddHealthChecks();
 
-await app.RunAsync();
+        var app = builder.Build();
+        app.MapHealthChecks("/health/live");
+        if (builder.Configuration.GetValue($"{SiloOptions.Section}:Dashboard", true))
+        {
+            app.MapOrleansDashboard("/dashboard");
+        }
+
+        await app.RunAsync();
+    }
+}

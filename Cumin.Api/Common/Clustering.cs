@@ -1,3 +1,6 @@
+using System.Net;
+using Orleans.Configuration;
+
 namespace Cumin.Api.Common;
 
 /// <summary>Configuration section <c>Cumin:Orleans</c> as the API (an Orleans client) reads it.</summary>
@@ -11,14 +14,27 @@ public sealed class ClusterClientOptions
 
     /// <summary>The silo gateway to use with localhost clustering.</summary>
     public int GatewayPort { get; set; } = 30000;
+
+    public static ClusterClientOptions From(IConfiguration configuration) =>
+        configuration.GetSection(Section).Get<ClusterClientOptions>() ?? new ClusterClientOptions();
 }
 
-internal static partial class ClusterClientSetup
+internal static class ClusterClientSetup
 {
+    /// <summary>
+    /// Localhost clustering, with every setting read from configuration when options are first used (not when the
+    /// host is being built), so configuration added later by the environment or a test host applies.
+    /// </summary>
     public static IClientBuilder UseCuminClustering(this IClientBuilder client, IConfiguration configuration)
     {
-        var options = configuration.GetSection(ClusterClientOptions.Section).Get<ClusterClientOptions>() ?? new ClusterClientOptions();
-        client.UseLocalhostClustering(options.GatewayPort, options.ServiceId, options.ClusterId);
+        client.UseStaticClustering(gateways => gateways.Configure(options =>
+            options.Gateways = [new IPEndPoint(IPAddress.Loopback, ClusterClientOptions.From(configuration).GatewayPort).ToGatewayUri()]));
+        client.Services.AddOptions<ClusterOptions>().Configure(options =>
+        {
+            var settings = ClusterClientOptions.From(configuration);
+            options.ClusterId = settings.ClusterId;
+            options.ServiceId = settings.ServiceId;
+        });
         // Start even while the silos are still starting: keep trying to connect, every second.
         client.UseConnectionRetryFilter(async (exception, cancellationToken) =>
         {

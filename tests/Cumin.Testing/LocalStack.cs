@@ -39,7 +39,8 @@ public static class LocalStack
     /// <summary>Creates an empty database of its own for a fixture and returns its connection string.</summary>
     public static async Task<string> CreateDatabaseAsync(string purpose)
     {
-        var name = $"t_{purpose}_{Guid.NewGuid():N}"[..40].ToLowerInvariant();
+        var name = $"t_{purpose}_{Guid.NewGuid():N}".ToLowerInvariant();
+        name = name[..Math.Min(name.Length, 63)]; // PostgreSQL's identifier limit
         await using var connection = new NpgsqlConnection(PostgresAdmin);
         await connection.OpenAsync();
         await using (var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection))

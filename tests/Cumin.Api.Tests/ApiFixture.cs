@@ -1,0 +1,142 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Cumin.Silo;
+using Cumin.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+
+namespace Cumin.Api.Tests;
+
+/// <summary>
+/// The real thing on loopback: a silo (Cumin.Silo's own wiring, DynamoDB Local behind it) and the API on Kestrel,
+/// with this fixture's own table prefix, PostgreSQL database and cluster id.
+/// </summary>
+public sealed class ApiFixture : IAsyncLifetime
+{
+    public const string SigningKey = "cumin-test-signing-key-0123456789-0123456789-abcdef";
+
+    private IHost? _silo;
+
+    public Dictionary<string, string?> Settings { get; } = [];
+
+    public ApiFactory Api { get; private set; } = null!;
+
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
+
+    public async Task InitializeAsync()
+    {
+        var clusterId = $"api-tests-{Guid.NewGuid():N}";
+        Settings["Cumin:Tables:Prefix"] = LocalStack.UniquePrefix("api");
+        Settings["Cumin:Orleans:ClusterId"] = clusterId;
+        Settings["Cumin:Orleans:ServiceId"] = clusterId;
+        Settings["Cumin:Orleans:SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Settings["Cumin:Orleans:GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Settings["Cumin:Orleans:Dashboard"] = "false";
+        Settings["ConnectionStrings:Postgres"] = await LocalStack.CreateDatabaseAsync("api");
+        Settings["Cumin:Auth:SigningKey"] = SigningKey;
+        // The tests register and log in many users from one address; the limits themselves are tested with low values.
+        Settings["Cumin:RateLimits:AuthPerClientPerMinute"] = "100000";
+        Settings["Cumin:RateLimits:AuthPerEmailPerMinute"] = "1000";
+
+        var silo = Host.CreateApplicationBuilder();
+        silo.Configuration.AddInMemoryCollection(Settings);
+        silo.UseOrleans(builder => builder.AddCuminSilo(silo.Configuration));
+        _silo = silo.Build();
+        await _silo.StartAsync();
+
+        Api = new ApiFactory(Settings);
+        Api.StartServer();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Api.DisposeAsync();
+        if (_silo is not null)
+        {
+            await _silo.StopAsync();
+            _silo.Dispose();
+        }
+    }
+
+    /// <summary>An anonymous client of the API.</summary>
+    public HttpClient Client() => Api.Client();
+
+    /// <summary>Registers and logs in a fresh user; the returned client sends their access token.</summary>
+    public async Task<TestUser> NewUserAsync(string name = "Ada")
+    {
+        var email = $"{name.ToLowerInvariant()}-{Guid.NewGuid():N}@example.com";
+        var client = Client();
+        var registered = await client.PostAsJsonAsync("/auth/register", new { name, email, password = "correct horse battery" });
+        registered.EnsureSuccessStatusCode();
+        var login = await client.PostAsJsonAsync("/auth/login", new { email, password = "correct horse battery" });
+        login.EnsureSuccessStatusCode();
+        var tokens = (await login.Content.ReadFromJsonAsync<JsonElement>(Json))!;
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.GetProperty("accessToken").GetString());
+        return new TestUser(
+            tokens.GetProperty("user").GetProperty("id").GetString()!,
+            name,
+            email,
+            tokens.GetProperty("accessToken").GetString()!,
+            tokens.GetProperty("refreshToken").GetString()!,
+            client);
+    }
+}
+
+public sealed record TestUser(string Id, string Name, string Email, string AccessToken, string RefreshToken, HttpClient Client);
+
+/// <summary>The API host of Cumin.Api's Program on Kestrel (so request limits and connection handling are the real ones).</summary>
+public sealed class ApiFactory : WebApplicationFactory<Program>
+{
+    private readonly IReadOnlyDictionary<string, string?> settings;
+
+    public ApiFactory(IReadOnlyDictionary<string, string?> settings)
+    {
+        this.settings = settings;
+        UseKestrel(0);
+    }
+
+    public ApiFactory WithSettings(IReadOnlyDictionary<string, string?> overrides)
+    {
+        var merged = new Dictionary<string, string?>(settings);
+        foreach (var (key, value) in overrides)
+        {
+            merged[key] = value;
+        }
+
+        var factory = new ApiFactory(merged);
+        factory.StartServer();
+        return factory;
+    }
+
+    /// <summary>Where Kestrel listens (port 0 picks a free one), for HTTP clients and SignalR connections.</summary>
+    public Uri BaseAddress
+    {
+        get
+        {
+            StartServer();
+            var server = Services.GetRequiredService<IServer>();
+            return new Uri(server.Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
+        }
+    }
+
+    public HttpClient Client() => CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = BaseAddress, AllowAutoRedirect = false });
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(settings));
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<ApiFixture>
+{
+    public const string Name = "api";
+}
