@@ -1,3 +1,4 @@
+using Orleans;
 using Orleans.Runtime;
 
 namespace Cumin.Orleans.DynamoDB;
@@ -6,6 +7,7 @@ namespace Cumin.Orleans.DynamoDB;
 /// A grain state would make an item over DynamoDB's 400 KB item limit. Raised before anything is sent, so nothing is
 /// written. An <see cref="OrleansException"/>, so Orleans passes it to the grain as it is rather than wrapping it.
 /// </summary>
+[GenerateSerializer, Alias("Cumin.Orleans.DynamoDB.DynamoDBItemTooLargeException")]
 public sealed class DynamoDBItemTooLargeException : OrleansException
 {
     public DynamoDBItemTooLargeException()
@@ -36,17 +38,22 @@ public sealed class DynamoDBItemTooLargeException : OrleansException
     }
 
     /// <summary>The grain whose state was too large (<c>type/key</c>).</summary>
+    [Id(0)]
     public string? GrainId { get; }
 
     /// <summary>The state's name.</summary>
+    [Id(1)]
     public string? StateName { get; }
 
     /// <summary>The table the item was bound for.</summary>
+    [Id(2)]
     public string? TableName { get; }
 
     /// <summary>The item's size as computed by DynamoDB's rules (numbers counted generously).</summary>
+    [Id(3)]
     public long ItemSize { get; }
 
     /// <summary>DynamoDB's item size limit, 400 KB.</summary>
+    [Id(4)]
     public long MaxItemSize { get; }
 }

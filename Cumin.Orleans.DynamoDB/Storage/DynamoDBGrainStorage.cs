@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using Amazon.Runtime;
 using Microsoft.Extensions.Logging;
 using Orleans;
 using Orleans.Runtime;
@@ -126,10 +127,9 @@ public sealed partial class DynamoDBGrainStorage : IGrainStorage, ILifecyclePart
         {
             response = await _client.GetItemAsync(request, cancellationToken);
         }
-        catch (AmazonDynamoDBException exception)
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            LogOperationFailed(_logger, exception, "read", stateName, grainId, table.TableName);
-            throw;
+            throw Failure(exception, "read", stateName, grainId, table);
         }
 
         var item = response.Item;
@@ -220,10 +220,9 @@ public sealed partial class DynamoDBGrainStorage : IGrainStorage, ILifecyclePart
         {
             throw Conflict(exception, "clear", stateName, grainId, table, grainState.ETag);
         }
-        catch (AmazonDynamoDBException exception)
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            LogOperationFailed(_logger, exception, "clear", stateName, grainId, table.TableName);
-            throw;
+            throw Failure(exception, "clear", stateName, grainId, table);
         }
 
         grainState.ETag = null;
@@ -266,10 +265,9 @@ public sealed partial class DynamoDBGrainStorage : IGrainStorage, ILifecyclePart
         {
             throw Conflict(exception, operation, stateName, grainId, table, expected?.ToString(CultureInfo.InvariantCulture));
         }
-        catch (AmazonDynamoDBException exception)
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            LogOperationFailed(_logger, exception, operation, stateName, grainId, table.TableName);
-            throw;
+            throw Failure(exception, operation, stateName, grainId, table);
         }
     }
 
@@ -290,6 +288,19 @@ public sealed partial class DynamoDBGrainStorage : IGrainStorage, ILifecyclePart
         return next;
     }
 
+    /// <summary>
+    /// The SDK's exceptions have no Orleans codec, so they cannot reach the grain's caller: log the original here and
+    /// pass on its error code and message in one that can.
+    /// </summary>
+    private DynamoDBStorageException Failure(Exception exception, string operation, string stateName, GrainId grainId, DynamoDBTableBinding table)
+    {
+        LogOperationFailed(_logger, exception, operation, stateName, grainId, table.TableName);
+        var errorCode = exception is AmazonServiceException service ? service.ErrorCode : exception.GetType().Name;
+        return new DynamoDBStorageException(
+            $"DynamoDB {operation} of state '{stateName}' of grain {grainId} in table '{table.TableName}' failed: {errorCode}: {exception.Message}",
+            errorCode);
+    }
+
     private InconsistentStateException Conflict(
         ConditionalCheckFailedException exception,
         string operation,
@@ -306,8 +317,7 @@ public sealed partial class DynamoDBGrainStorage : IGrainStorage, ILifecyclePart
             $"Version conflict on {operation} of state '{stateName}' of grain {grainId} in table '{table.TableName}': " +
             $"the grain holds etag {currentETag ?? "none (no stored item)"}, the table holds {storedETag}.",
             storedETag,
-            currentETag ?? string.Empty,
-            exception);
+            currentETag ?? string.Empty);
     }
 
     private static long? ParseETag(string? etag, string stateName, GrainId grainId)

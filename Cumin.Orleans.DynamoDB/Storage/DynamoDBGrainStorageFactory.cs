@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Orleans.Storage;
 
 namespace Cumin.Orleans.DynamoDB;
 
@@ -8,7 +7,7 @@ namespace Cumin.Orleans.DynamoDB;
 public static class DynamoDBGrainStorageFactory
 {
     /// <summary>Creates provider <paramref name="name"/> from its named options and the services.</summary>
-    public static IGrainStorage Create(IServiceProvider services, string name)
+    public static DynamoDBGrainStorage Create(IServiceProvider services, string name)
     {
         ArgumentNullException.ThrowIfNull(services);
         var options = services.GetRequiredService<IOptionsMonitor<DynamoDBGrainStorageOptions>>().Get(name);
