@@ -34,6 +34,7 @@ public sealed class OperationsTests(ApiFixture fixture)
         Assert.Equal("Unhealthy", report.GetProperty("checks").GetProperty("postgres").GetProperty("status").GetString());
 
         var user = await fixture.NewUserAsync();
+        await user.CreateProjectAsync();
         client.DefaultRequestHeaders.Authorization = user.Client.DefaultRequestHeaders.Authorization;
         var list = await client.GetAsync("/api/projects");
         await HttpAssert.ProblemAsync(list, HttpStatusCode.ServiceUnavailable);
