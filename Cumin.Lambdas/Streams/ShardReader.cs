@@ -26,8 +26,11 @@ internal sealed class ShardReader(
     private string? _failingSequence;
     private int _failedAttempts;
 
-    /// <summary>Returns once the shard is closed and fully handled, or when asked to stop.</summary>
-    public async Task RunAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// Returns true once the shard is closed and fully handled; false when asked to stop or when the shard is
+    /// gone (the table poller decides whether to read it again).
+    /// </summary>
+    public async Task<bool> RunAsync(CancellationToken stoppingToken)
     {
         string? iterator = null;
         var errors = 0;
@@ -39,7 +42,6 @@ internal sealed class ShardReader(
                 iterator ??= await NewIteratorAsync(stoppingToken);
                 var response = await streams.GetRecordsAsync(
                     new GetRecordsRequest { ShardIterator = iterator, Limit = options.BatchSize }, stoppingToken);
-                errors = 0;
                 var records = response.Records;
                 if (records.Count > 0 && !await HandleAsync(records, stoppingToken))
                 {
@@ -47,12 +49,14 @@ internal sealed class ShardReader(
                     continue;
                 }
 
+                errors = 0;
+
                 if (response.NextShardIterator is null)
                 {
                     // Closed and read to its end: children may start now.
                     await checkpoints.SaveAsync(mapping.Name, streamArn, shardId, _position, finished: true, CancellationToken.None);
                     RunnerLog.ShardFinished(logger, mapping.Name, shardId);
-                    return;
+                    return true;
                 }
 
                 iterator = response.NextShardIterator;
@@ -63,7 +67,7 @@ internal sealed class ShardReader(
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                return;
+                return false;
             }
             catch (DynamoDbStreamsException ex) when (ex.IsExpiredIterator)
             {
@@ -80,7 +84,7 @@ internal sealed class ShardReader(
             {
                 // The stream or shard is gone; the table poller decides what comes next.
                 RunnerLog.ShardGone(logger, mapping.Name, shardId, ex.Message);
-                return;
+                return false;
             }
             catch (Exception ex)
             {
@@ -93,10 +97,12 @@ internal sealed class ShardReader(
                 }
                 catch (OperationCanceledException)
                 {
-                    return;
+                    return false;
                 }
             }
         }
+
+        return false;
     }
 
     private async Task<string> NewIteratorAsync(CancellationToken cancellationToken) =>

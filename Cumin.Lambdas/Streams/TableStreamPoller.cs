@@ -88,10 +88,23 @@ internal sealed class TableStreamPoller(
         }
     }
 
+    /// <summary>
+    /// The shards to start reading now: not finished, not being read, and whose parent is finished or no longer
+    /// described (trimmed away after 24 hours, so nothing of it is left to read first).
+    /// </summary>
+    internal static IEnumerable<Shard> ShardsToStart(IReadOnlyList<Shard> shards, IReadOnlySet<string> finished, IReadOnlySet<string> reading)
+    {
+        var described = shards.Select(s => s.ShardId).ToHashSet(StringComparer.Ordinal);
+        return shards.Where(shard =>
+            !finished.Contains(shard.ShardId)
+            && !reading.Contains(shard.ShardId)
+            && (shard.ParentShardId is not { } parent || !described.Contains(parent) || finished.Contains(parent)));
+    }
+
     private async Task FollowAsync(string streamArn, CancellationToken stoppingToken)
     {
         using var readersStopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var readers = new Dictionary<string, Task>(StringComparer.Ordinal);
+        var readers = new Dictionary<string, Task<bool>>(StringComparer.Ordinal);
         try
         {
             while (true)
@@ -99,34 +112,28 @@ internal sealed class TableStreamPoller(
                 var description = await streams.DescribeStreamFullyAsync(streamArn, stoppingToken);
                 var positions = await checkpoints.LoadAsync(mapping.Name, streamArn, stoppingToken);
                 var finished = positions.Values.Where(p => p.Finished).Select(p => p.ShardId).ToHashSet(StringComparer.Ordinal);
-                var described = description.Shards.Select(s => s.ShardId).ToHashSet(StringComparer.Ordinal);
-
                 foreach (var done in readers.Where(r => r.Value.IsCompleted).Select(r => r.Key).ToList())
                 {
                     readers.Remove(done);
                 }
 
-                foreach (var shard in description.Shards)
+                foreach (var shard in ShardsToStart(description.Shards, finished, readers.Keys.ToHashSet(StringComparer.Ordinal)))
                 {
-                    if (finished.Contains(shard.ShardId) || readers.ContainsKey(shard.ShardId))
-                    {
-                        continue;
-                    }
-
-                    // A parent no longer described has been trimmed: nothing of it is left to read first.
-                    if (shard.ParentShardId is { } parent && described.Contains(parent) && !finished.Contains(parent))
-                    {
-                        continue;
-                    }
-
                     var reader = new ShardReader(mapping, function, streamArn, shard.ShardId,
                         positions.TryGetValue(shard.ShardId, out var position) ? position.SequenceNumber : null,
                         streams, checkpoints, options, timeProvider, logger);
                     readers[shard.ShardId] = Task.Run(() => reader.RunAsync(readersStopping.Token), CancellationToken.None);
                 }
 
+                // A finished shard may have children to start: describe again at once. A reader that stopped
+                // without finishing (its shard vanished) is retried no sooner than the describe interval.
                 var delay = Task.Delay(options.DescribeInterval, timeProvider, stoppingToken);
-                await Task.WhenAny(readers.Values.Append(delay));
+                var woke = await Task.WhenAny(readers.Values.Append(delay));
+                if (woke is Task<bool> { Result: false })
+                {
+                    await delay;
+                }
+
                 stoppingToken.ThrowIfCancellationRequested();
 
                 var current = await CurrentStreamArnAsync(stoppingToken);
