@@ -1,1 +1,30 @@
-Console.WriteLine("Cumin local event-source runner");
+using Cumin.Lambdas;
+using Cumin.Lambdas.Aggregation;
+using Cumin.Lambdas.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+// `dotnet Cumin.Lambdas.dll`          the local event-source runner: DynamoDB Local streams -> the Lambda handlers.
+// `dotnet Cumin.Lambdas.dll migrate`  applies the EF Core migrations to ConnectionStrings:Postgres and exits
+//                                     (the deployment step in AWS, where the functions themselves never migrate).
+var migrateOnly = args is ["migrate", ..];
+var builder = Host.CreateApplicationBuilder(migrateOnly ? args[1..] : args);
+// The runner checkpoints every batch and reloads positions every second: SQL text at Information would drown the log.
+builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
+
+builder.Services.AddLambdasDatabase(builder.Configuration);
+builder.Services.AddAggregator(builder.Configuration);
+builder.Services.AddEventSourceRunner(builder.Configuration)
+    .AddStreamEventSource<AggregatorFunction>(TableNames.Tasks)
+    .AddStreamEventSource<AggregatorFunction>(TableNames.Projects);
+
+using var host = builder.Build();
+if (migrateOnly)
+{
+    await host.Services.MigrateLambdasDatabaseAsync();
+    Console.WriteLine("Migrations applied.");
+    return;
+}
+
+await host.RunAsync();

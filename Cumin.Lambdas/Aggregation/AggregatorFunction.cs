@@ -1,0 +1,212 @@
+using System.Numerics;
+using System.Text.Json;
+using Cumin.Lambdas.Data;
+using Cumin.Lambdas.Streams;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Cumin.Lambdas.Aggregation;
+
+/// <summary>
+/// Keeps each project's task counts by status in PostgreSQL from the <c>tasks</c> table's stream, and drops a
+/// project's counts when the <c>projects</c> table's stream says the project was deleted.
+/// Lambda handler: <c>Cumin.Lambdas::Cumin.Lambdas.Aggregation.AggregatorFunction::HandleAsync</c>.
+/// </summary>
+/// <remarks>
+/// A batch is applied in one transaction, exactly once per record (see <see cref="ProjectCountsStore"/>).
+/// A record that cannot be understood is logged and skipped: failing it would only hold back the rest of its
+/// shard, and the task's next record sets its status right anyway. Database failures throw, so the event
+/// source retries the batch.
+/// </remarks>
+public sealed partial class AggregatorFunction : IStreamEventFunction
+{
+    private static readonly byte[] EmptyResponse =
+        JsonSerializer.SerializeToUtf8Bytes(new StreamsEventResponse(), StreamsJsonContext.Default.StreamsEventResponse);
+
+    private readonly ProjectCountsStore _store;
+    private readonly string _tasksTable;
+    private readonly string _projectsTable;
+    private readonly ILogger _logger;
+
+    /// <summary>
+    /// For the Lambda runtime: configuration from environment variables (<c>ConnectionStrings__Postgres</c>,
+    /// <c>Cumin__Tables__Prefix</c>, <c>Logging__LogLevel__Default</c>), logs as JSON lines on stdout.
+    /// </summary>
+    public AggregatorFunction()
+        : this(FromEnvironment())
+    {
+    }
+
+    public AggregatorFunction(ProjectCountsStore store, IOptions<TableOptions> tables, ILogger<AggregatorFunction> logger)
+        : this((store, tables?.Value ?? throw new ArgumentNullException(nameof(tables)), logger))
+    {
+    }
+
+    private AggregatorFunction((ProjectCountsStore Store, TableOptions Tables, ILogger Logger) dependencies)
+    {
+        ArgumentNullException.ThrowIfNull(dependencies.Store);
+        ArgumentNullException.ThrowIfNull(dependencies.Logger);
+        _store = dependencies.Store;
+        _tasksTable = dependencies.Tables.NameOf(TableNames.Tasks);
+        _projectsTable = dependencies.Tables.NameOf(TableNames.Projects);
+        _logger = dependencies.Logger;
+    }
+
+    /// <summary>The Lambda entry point: the DynamoDB Streams event in, <c>{"batchItemFailures":[]}</c> out.</summary>
+    public Task<Stream> HandleAsync(Stream input) => InvokeAsync(input, CancellationToken.None);
+
+    public async Task<Stream> InvokeAsync(Stream payload, CancellationToken cancellationToken)
+    {
+        using var document = await JsonDocument.ParseAsync(payload, cancellationToken: cancellationToken);
+        if (!document.RootElement.TryGetProperty("Records", out var records) || records.ValueKind != JsonValueKind.Array)
+        {
+            // Retrying cannot make this a stream event; failing would only repeat it.
+            LogNotAStreamEvent(_logger);
+            return new MemoryStream(EmptyResponse, writable: false);
+        }
+
+        var changes = new List<TaskChange>();
+        var removals = new List<ProjectRemoval>();
+        var ignored = 0;
+        var count = 0;
+        foreach (var element in records.EnumerateArray())
+        {
+            count++;
+            switch (Read(element))
+            {
+                case TaskChange change:
+                    changes.Add(change);
+                    break;
+                case ProjectRemoval removal:
+                    removals.Add(removal);
+                    break;
+                default:
+                    ignored++;
+                    break;
+            }
+        }
+
+        var outcome = await _store.ApplyAsync(changes, removals, cancellationToken);
+        LogBatchApplied(_logger, count, outcome.Applied, outcome.Stale, outcome.OfDeletedProjects,
+            outcome.ProjectsRemoved, ignored);
+        return new MemoryStream(EmptyResponse, writable: false);
+    }
+
+    /// <summary>A <see cref="TaskChange"/>, a <see cref="ProjectRemoval"/>, or null for records that change no counts.</summary>
+    private object? Read(JsonElement element)
+    {
+        DynamoDbStreamRecord? record;
+        try
+        {
+            record = element.Deserialize(StreamsJsonContext.Default.DynamoDbStreamRecord);
+        }
+        catch (JsonException ex)
+        {
+            return Malformed(element, null, $"not a stream record ({ex.Message})");
+        }
+
+        if (record?.Dynamodb is not { } data)
+        {
+            return Malformed(element, record, "no dynamodb member");
+        }
+
+        if (!StreamSequenceNumber.TryParse(data.SequenceNumber, out var sequence))
+        {
+            return Malformed(element, record, "missing or invalid SequenceNumber");
+        }
+
+        var table = record.TableName();
+        if (table == _tasksTable)
+        {
+            return ReadTaskRecord(element, record, data, sequence);
+        }
+
+        if (table == _projectsTable)
+        {
+            if (record.EventName is StreamEventNames.Insert or StreamEventNames.Modify)
+            {
+                return null;
+            }
+
+            if (record.EventName != StreamEventNames.Remove)
+            {
+                return Malformed(element, record, $"unknown eventName '{record.EventName}'");
+            }
+
+            return StringKey(data.Keys, "pk") is { } projectId
+                ? new ProjectRemoval(projectId, sequence)
+                : Malformed(element, record, "missing key pk");
+        }
+
+        return Malformed(element, record, $"eventSourceARN is not the stream of {_tasksTable} or {_projectsTable}");
+    }
+
+    private object? ReadTaskRecord(JsonElement element, DynamoDbStreamRecord record, StreamRecordData data, BigInteger sequence)
+    {
+        if (StringKey(data.Keys, "pk") is not { } projectId || StringKey(data.Keys, "sk") is not { } taskId)
+        {
+            return Malformed(element, record, "missing key pk or sk");
+        }
+
+        switch (record.EventName)
+        {
+            case StreamEventNames.Remove:
+                return new TaskChange(projectId, taskId, sequence, null);
+            case StreamEventNames.Insert or StreamEventNames.Modify:
+                if (data.NewImage is null)
+                {
+                    return Malformed(element, record, "no NewImage (the tasks stream must be NEW_AND_OLD_IMAGES)");
+                }
+
+                var status = data.NewImage.TryGetValue("status", out var value) ? value.S : null;
+                return TaskStatuses.IsKnown(status)
+                    ? new TaskChange(projectId, taskId, sequence, status)
+                    : Malformed(element, record, $"NewImage has no known status ('{status}')");
+            default:
+                return Malformed(element, record, $"unknown eventName '{record.EventName}'");
+        }
+    }
+
+    private static string? StringKey(IReadOnlyDictionary<string, StreamAttributeValue>? keys, string name) =>
+        keys is not null && keys.TryGetValue(name, out var value) && value.S is { Length: > 0 } text ? text : null;
+
+    private object? Malformed(JsonElement element, DynamoDbStreamRecord? record, string reason)
+    {
+        // Best effort: a record that did not deserialize may still show where it came from.
+        var sequence = record?.Dynamodb?.SequenceNumber
+                       ?? (element.ValueKind == JsonValueKind.Object
+                           && element.TryGetProperty("dynamodb", out var d) && d.ValueKind == JsonValueKind.Object
+                           && d.TryGetProperty("SequenceNumber", out var s) ? s.ToString() : null);
+        LogSkippedMalformedRecord(_logger, sequence ?? "?", record?.EventId ?? "?", record?.EventSourceArn ?? "?", reason);
+        return null;
+    }
+
+    private static (ProjectCountsStore, TableOptions, ILogger) FromEnvironment()
+    {
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+        var connectionString = configuration.GetConnectionString("Postgres")
+                               ?? throw new InvalidOperationException("Set ConnectionStrings__Postgres.");
+        var tables = configuration.GetSection(TableOptions.SectionName).Get<TableOptions>() ?? new TableOptions();
+        var loggerFactory = LoggerFactory.Create(logging => logging
+            .AddConfiguration(configuration.GetSection("Logging"))
+            .AddJsonConsole());
+        var dbContextFactory = new PooledDbContextFactory<LambdasDbContext>(
+            new DbContextOptionsBuilder<LambdasDbContext>().UseNpgsql(connectionString).Options);
+        var store = new ProjectCountsStore(dbContextFactory, TimeProvider.System, loggerFactory.CreateLogger<ProjectCountsStore>());
+        return (store, tables, loggerFactory.CreateLogger<AggregatorFunction>());
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Skipped malformed stream record {SequenceNumber} (event {EventId}, {EventSourceArn}): {Reason}")]
+    private static partial void LogSkippedMalformedRecord(ILogger logger, string sequenceNumber, string eventId, string eventSourceArn, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The payload is not a DynamoDB Streams event (no Records array); nothing applied")]
+    private static partial void LogNotAStreamEvent(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Debug,
+        Message = "Applied a batch of {Records} records: {Applied} applied, {Stale} already applied, {OfDeletedProjects} of deleted projects, {ProjectsRemoved} projects removed, {Ignored} ignored")]
+    private static partial void LogBatchApplied(ILogger logger, int records, int applied, int stale, int ofDeletedProjects, int projectsRemoved, int ignored);
+}

@@ -1,0 +1,68 @@
+using Cumin.Lambdas.Aggregation;
+using Cumin.Lambdas.Streams;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cumin.Lambdas.Data;
+
+/// <summary>
+/// The Lambdas' PostgreSQL schema: the aggregator's counts, ledger and deleted-project markers, and the local
+/// runner's stream checkpoints. One context so one migration history creates all of it.
+/// Names are snake_case because the API and psql users query these tables by hand.
+/// </summary>
+public sealed class LambdasDbContext(DbContextOptions<LambdasDbContext> options) : DbContext(options)
+{
+    public DbSet<ProjectStatusCounts> ProjectStatusCounts => Set<ProjectStatusCounts>();
+
+    public DbSet<TaskLedgerEntry> TaskLedger => Set<TaskLedgerEntry>();
+
+    public DbSet<DeletedProject> DeletedProjects => Set<DeletedProject>();
+
+    public DbSet<StreamCheckpoint> StreamCheckpoints => Set<StreamCheckpoint>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+
+        modelBuilder.Entity<ProjectStatusCounts>(counts =>
+        {
+            counts.ToTable("project_status_counts");
+            counts.HasKey(c => c.ProjectId);
+            counts.Property(c => c.ProjectId).HasColumnName("project_id");
+            counts.Property(c => c.Todo).HasColumnName("todo").HasDefaultValue(0);
+            counts.Property(c => c.InProgress).HasColumnName("in_progress").HasDefaultValue(0);
+            counts.Property(c => c.Done).HasColumnName("done").HasDefaultValue(0);
+        });
+
+        modelBuilder.Entity<TaskLedgerEntry>(ledger =>
+        {
+            ledger.ToTable("aggregator_task_ledger");
+            ledger.HasKey(l => new { l.ProjectId, l.TaskId });
+            ledger.Property(l => l.ProjectId).HasColumnName("project_id");
+            ledger.Property(l => l.TaskId).HasColumnName("task_id");
+            ledger.Property(l => l.LastSequenceNumber).HasColumnName("last_sequence_number").HasColumnType("numeric(40,0)");
+            ledger.Property(l => l.CountedStatus).HasColumnName("counted_status");
+        });
+
+        modelBuilder.Entity<DeletedProject>(deleted =>
+        {
+            deleted.ToTable("aggregator_deleted_projects");
+            deleted.HasKey(d => d.ProjectId);
+            deleted.Property(d => d.ProjectId).HasColumnName("project_id");
+            deleted.Property(d => d.SequenceNumber).HasColumnName("sequence_number").HasColumnType("numeric(40,0)");
+            deleted.Property(d => d.DeletedAt).HasColumnName("deleted_at");
+            deleted.HasIndex(d => d.DeletedAt);
+        });
+
+        modelBuilder.Entity<StreamCheckpoint>(checkpoint =>
+        {
+            checkpoint.ToTable("stream_checkpoints");
+            checkpoint.HasKey(c => new { c.Consumer, c.StreamArn, c.ShardId });
+            checkpoint.Property(c => c.Consumer).HasColumnName("consumer");
+            checkpoint.Property(c => c.StreamArn).HasColumnName("stream_arn");
+            checkpoint.Property(c => c.ShardId).HasColumnName("shard_id");
+            checkpoint.Property(c => c.SequenceNumber).HasColumnName("sequence_number");
+            checkpoint.Property(c => c.Finished).HasColumnName("finished");
+            checkpoint.Property(c => c.UpdatedAt).HasColumnName("updated_at");
+        });
+    }
+}

@@ -1,0 +1,105 @@
+using Amazon.DynamoDBv2;
+using Cumin.Lambdas.Aggregation;
+using Cumin.Lambdas.Data;
+using Cumin.Lambdas.Streams;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Cumin.Lambdas.Hosting;
+
+public static class LambdasServiceCollectionExtensions
+{
+    /// <summary>The Lambdas' PostgreSQL database (<c>ConnectionStrings:Postgres</c>) as a pooled EF Core context factory.</summary>
+    public static IServiceCollection AddLambdasDatabase(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddPooledDbContextFactory<LambdasDbContext>(options => options.UseNpgsql(
+            configuration.GetConnectionString("Postgres")
+            ?? throw new InvalidOperationException("ConnectionStrings:Postgres (env ConnectionStrings__Postgres) is not set.")));
+        return services;
+    }
+
+    /// <summary>Applies the EF Core migrations (what <c>dotnet Cumin.Lambdas.dll migrate</c> runs).</summary>
+    public static async Task MigrateLambdasDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await using var db = await services.GetRequiredService<IDbContextFactory<LambdasDbContext>>().CreateDbContextAsync(cancellationToken);
+        await db.Database.MigrateAsync(cancellationToken);
+    }
+
+    /// <summary><see cref="AggregatorFunction"/> and what it needs; table names from <c>Cumin:Tables</c>.</summary>
+    public static IServiceCollection AddAggregator(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddTableOptions(configuration);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ProjectCountsStore>();
+        services.TryAddSingleton(sp => new AggregatorFunction(
+            sp.GetRequiredService<ProjectCountsStore>(),
+            sp.GetRequiredService<IOptions<TableOptions>>(),
+            sp.GetRequiredService<ILogger<AggregatorFunction>>()));
+        return services;
+    }
+
+    /// <summary>
+    /// The local event-source runner (options from <c>Cumin:Runner</c>). Register mappings on the returned builder:
+    /// <c>.AddStreamEventSource&lt;AggregatorFunction&gt;(TableNames.Tasks)</c>.
+    /// </summary>
+    public static EventSourceRunnerBuilder AddEventSourceRunner(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddTableOptions(configuration);
+        services.AddOptions<EventSourceRunnerOptions>()
+            .Bind(configuration.GetSection(EventSourceRunnerOptions.SectionName))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EventSourceRunnerOptions>, EventSourceRunnerOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        // The SDK finds its endpoint (AWS_ENDPOINT_URL_DYNAMODB), region and credentials by itself.
+        services.TryAddSingleton<IAmazonDynamoDB>(_ => new AmazonDynamoDBClient());
+        services.TryAddSingleton(sp => new DynamoDbStreamsClient(new DynamoDbStreamsClientOptions(), timeProvider: sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<StreamCheckpointStore>();
+        // Hosted services start in registration order: the schema exists before the first poll.
+        services.AddHostedService<LambdasDatabaseMigrator>();
+        services.AddHostedService<StreamEventSourceRunner>();
+        return new EventSourceRunnerBuilder(services);
+    }
+
+    private static void AddTableOptions(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddOptions<TableOptions>().Bind(configuration.GetSection(TableOptions.SectionName));
+}
+
+/// <summary>Registers (table → function) pairs with the local event-source runner.</summary>
+public sealed class EventSourceRunnerBuilder(IServiceCollection services)
+{
+    public IServiceCollection Services { get; } = services;
+
+    /// <summary>
+    /// Feeds the stream of table <c>{Cumin:Tables:Prefix}{table}</c> to <typeparamref name="TFunction"/>, resolved
+    /// from the container (registered as a singleton here unless already registered). Checkpoints are kept under
+    /// <paramref name="name"/>, by default the function's type name.
+    /// </summary>
+    public EventSourceRunnerBuilder AddStreamEventSource<TFunction>(string table, string? name = null)
+        where TFunction : class, IStreamEventFunction
+    {
+        ArgumentException.ThrowIfNullOrEmpty(table);
+        Services.TryAddSingleton<TFunction>();
+        Services.AddSingleton(new EventSourceMapping(name ?? typeof(TFunction).Name, table, sp => sp.GetRequiredService<TFunction>()));
+        return this;
+    }
+}
+
+/// <summary>Applies the EF Core migrations as the runner starts, when <c>Cumin:Runner:MigrateOnStart</c> is true.</summary>
+internal sealed class LambdasDatabaseMigrator(IServiceProvider services, IOptions<EventSourceRunnerOptions> options) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.MigrateOnStart)
+        {
+            await services.MigrateLambdasDatabaseAsync(cancellationToken);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
