@@ -3,6 +3,8 @@ using Amazon.SQS;
 using Amazon.SQS.Model;
 using Cumin.Testing;
 using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+using Orleans.Streams;
 
 namespace Cumin.Orleans.Sqs.Tests;
 
@@ -90,4 +92,61 @@ public sealed class SqsQueueAdapterReceiverTests
         await harness.Receiver.MessagesDeliveredAsync([after], CancellationToken.None);
         Assert.Equal(0, await Eventually.ReadUntil(() => MessagesInQueueAsync(sqs, recreated), n => n == 0));
     }
+
+    [Fact]
+    public async Task Orleans_batches_on_a_fifo_queue_arrive_in_order_with_their_request_context()
+    {
+        var queueName = LocalStack.UniquePrefix("sqs-fifo") + "q.fifo";
+        using var sqs = LocalStack.Sqs();
+        await using var harness = await ReceiverHarness.StartAsync(options =>
+        {
+            options.QueueNames = [queueName];
+            options.WaitTime = TimeSpan.FromSeconds(1);
+        });
+        var stream = StreamId.Create(SqsStreamClusterFixture.StreamNamespace, "u-fifo");
+        for (var i = 0; i < 5; i++)
+        {
+            var notification = new ExportNotification("export.completed", "u-fifo", $"e{i}", "p1", null, null, i, null);
+            await harness.Adapter.QueueMessageBatchAsync(stream, [notification], null, new Dictionary<string, object> { ["n"] = i });
+        }
+
+        // FIFO holds back later messages of a group until earlier ones are deleted: acknowledge as the agent would.
+        var received = new List<ReceivedExport>();
+        await Eventually.ReadUntil(
+            async () =>
+            {
+                var batches = await harness.Receiver.GetQueueMessagesAsync(10, CancellationToken.None);
+                received.AddRange(batches.Select(Read));
+                await harness.Receiver.MessagesDeliveredAsync(batches, CancellationToken.None);
+                return received.Count;
+            },
+            n => n >= 5);
+
+        Assert.Equal(["e0", "e1", "e2", "e3", "e4"], received.Select(r => r.ExportId));
+        Assert.Equal([0, 1, 2, 3, 4], received.Select(r => r.ProducerContext));
+        Assert.All(received, r => Assert.Equal(stream, r.StreamId));
+        Assert.All(received, r => Assert.False(string.IsNullOrEmpty(r.MessageId)));
+        var url = (await sqs.GetQueueUrlAsync(queueName)).QueueUrl;
+        Assert.Equal(0, await Eventually.ReadUntil(() => MessagesInQueueAsync(sqs, url), n => n == 0));
+        await sqs.DeleteQueueAsync(url);
+    }
+
+    private static ReceivedExport Read(IBatchContainer batch)
+    {
+        Assert.True(batch.ImportRequestContext());
+        try
+        {
+            return new ReceivedExport(
+                batch.StreamId,
+                Assert.Single(batch.GetEvents<ExportNotification>()).Item1.ExportId,
+                RequestContext.Get("n") as int?,
+                SqsRequestContext.MessageId);
+        }
+        finally
+        {
+            RequestContext.Clear();
+        }
+    }
+
+    private sealed record ReceivedExport(StreamId StreamId, string ExportId, int? ProducerContext, string? MessageId);
 }
