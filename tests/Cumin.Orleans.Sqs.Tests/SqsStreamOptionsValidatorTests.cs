@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Orleans.Runtime;
 
 namespace Cumin.Orleans.Sqs.Tests;
@@ -49,5 +50,37 @@ public sealed class SqsStreamOptionsValidatorTests
         Assert.Throws<OrleansConfigurationException>(() => Validate(new SqsStreamOptions { QueueNames = ["q"], MaxNumberOfMessages = 11 }));
         Assert.Throws<OrleansConfigurationException>(() => Validate(new SqsStreamOptions { QueueNames = ["q"], WaitTime = TimeSpan.FromSeconds(21) }));
         Assert.Throws<OrleansConfigurationException>(() => Validate(new SqsStreamOptions { QueueNames = ["q"], VisibilityTimeout = TimeSpan.Zero }));
+    }
+
+    [Fact]
+    public void Options_bind_from_configuration_keys()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Streams:Sqs:QueueNames:0"] = "cumin-notifications",
+            ["Streams:Sqs:CreateQueues"] = "false",
+            ["Streams:Sqs:QueueAttributes:MessageRetentionPeriod"] = "86400",
+            ["Streams:Sqs:WaitTime"] = "00:00:10",
+            ["Streams:Sqs:MaxNumberOfMessages"] = "5",
+            ["Streams:Sqs:VisibilityTimeout"] = "00:02:00",
+            ["Streams:Sqs:RedeliveryDelay"] = "00:00:05",
+            ["Streams:Sqs:DeleteUnreadableMessages"] = "false",
+            ["Streams:Sqs:ServiceUrl"] = "http://127.0.0.1:4566",
+            ["Streams:Sqs:Region"] = "eu-west-1",
+        }).Build();
+
+        var options = configuration.GetSection("Streams:Sqs").Get<SqsStreamOptions>()!;
+
+        Validate(options);
+        Assert.Equal(["cumin-notifications"], options.GetQueueNames());
+        Assert.False(options.CreateQueues);
+        Assert.Equal("86400", options.QueueAttributes["MessageRetentionPeriod"]);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.WaitTime);
+        Assert.Equal(5, options.MaxNumberOfMessages);
+        Assert.Equal(TimeSpan.FromMinutes(2), options.VisibilityTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.RedeliveryDelay);
+        Assert.False(options.DeleteUnreadableMessages);
+        Assert.Equal("http://127.0.0.1:4566", options.ServiceUrl);
+        Assert.Equal("eu-west-1", options.Region);
     }
 }
