@@ -32,7 +32,7 @@ public sealed class SqsQueueAdapterReceiverTests
         await using var harness = await ReceiverHarness.StartAsync(options =>
         {
             options.QueueNames = [queueName];
-            options.VisibilityTimeout = TimeSpan.FromSeconds(3);
+            options.VisibilityTimeout = TimeSpan.FromSeconds(5);
             options.WaitTime = TimeSpan.FromSeconds(1);
         });
         var url = (await sqs.GetQueueUrlAsync(queueName)).QueueUrl;
@@ -40,11 +40,11 @@ public sealed class SqsQueueAdapterReceiverTests
 
         var batch = Assert.Single(await harness.ReadAsync(1));
 
-        // Another reader polls for three visibility timeouts while the batch sits undelivered: it must find nothing.
+        // Another reader polls for over two visibility timeouts while the batch sits undelivered: it must find nothing.
         var stolen = new List<Message>();
-        for (var i = 0; i < 3; i++)
+        for (var i = 0; i < 2; i++)
         {
-            var response = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = url, WaitTimeSeconds = 3, MaxNumberOfMessages = 10 });
+            var response = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = url, WaitTimeSeconds = 6, MaxNumberOfMessages = 10 });
             stolen.AddRange(response.Messages ?? []);
         }
 
