@@ -1,6 +1,6 @@
 using Cumin.Bench;
 
-// Usage: Cumin.Bench [all|storage|storage-cpu] [--ops N] [--concurrency C] [--rounds R] [--warmup W]
+// Usage: Cumin.Bench [all|storage|storage-cpu] [--ops N per round] [--concurrency C] [--rounds R] [--warmup W]
 // One class per benchmark; add a case here to add one.
 var command = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "all";
 var options = BenchOptions.Parse(command == "all" && (args.Length == 0 || args[0].StartsWith("--", StringComparison.Ordinal)) ? args : args[1..]);

@@ -43,7 +43,7 @@ public static class StorageBenchmark
             var storage = host.Services.GetRequiredKeyedService<IGrainStorage>(StorageName);
             var tableName = prefix + "tasks";
             Console.WriteLine(
-                $"storage: {options.Ops} ops x {options.Rounds} rounds per kind, concurrency {options.Concurrency}, " +
+                $"storage: {options.Ops} ops x {options.Rounds} rounds per kind (sides alternating), concurrency {options.Concurrency}, " +
                 $"DynamoDB at {endpoint ?? "(SDK default)"}, table {tableName}");
 
             var items = StorageWorkload.ItemCount(options);
