@@ -11,7 +11,15 @@ stack_install
 dotnet build bench/Cumin.Bench -c Release -nologo -clp:NoSummary -v:q
 
 STATE="$(mktemp -d /tmp/cumin-bench.XXXXXX)"
-cleanup() { stack_stop "$STATE"; rm -rf "$STATE" "$(cat "$STATE/postgres.datadir" 2>/dev/null || true)"; }
+# errexit off while cleaning up: stack_stop's `kill -9` of an already-exited server returns non-zero, and under
+# `set -e` that would end the trap before PostgreSQL is stopped.
+cleanup() {
+  set +e
+  local pgdata
+  pgdata="$(cat "$STATE/postgres.datadir" 2>/dev/null)"
+  stack_stop "$STATE"
+  rm -rf "$STATE" ${pgdata:+"$pgdata"}
+}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 stack_start test "$STATE"
