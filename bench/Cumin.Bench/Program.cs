@@ -1,19 +1,22 @@
 using Cumin.Bench;
 
-// Usage: Cumin.Bench [all|storage|storage-cpu] [--ops N per round] [--concurrency C] [--rounds R] [--warmup W]
+// Usage: Cumin.Bench <benchmark> [options]; scripts/bench.sh starts what each needs.
+//   storage [--ops N per round] [--concurrency C] [--rounds R] [--warmup W]   grain storage vs raw SDK calls
+//   storage-cpu                                                            the provider's own CPU cost per operation
+//   api [--connections 32] [--seconds 15] [--tasks 200]                    GET/PATCH of a task through the running API
 // One class per benchmark; add a case here to add one.
-var command = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "all";
-var options = BenchOptions.Parse(command == "all" && (args.Length == 0 || args[0].StartsWith("--", StringComparison.Ordinal)) ? args : args[1..]);
+var command = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "storage";
+var rest = args.Length > 0 && args[0] == command ? args[1..] : args;
 
 switch (command)
 {
     case "storage":
-        return await StorageBenchmark.RunAsync(options);
+        return await StorageBenchmark.RunAsync(BenchOptions.Parse(rest));
     case "storage-cpu":
         return StorageBenchmark.RunCpuCost();
-    case "all":
-        return await StorageBenchmark.RunAsync(options);
+    case "api":
+        return await ApiBenchmark.RunAsync(rest);
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{command}'. Known: storage, storage-cpu, all.");
+        Console.Error.WriteLine($"Unknown benchmark '{command}'. Known: storage, storage-cpu, api.");
         return 2;
 }
