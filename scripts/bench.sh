@@ -8,7 +8,7 @@ set -euo pipefail
 source "$(dirname "$0")/stack.sh"
 cd "$STACK_ROOT"
 
-ALL=(storage api)
+ALL=(storage api counts)
 stack_install
 if ! command -v wrk >/dev/null; then
   log "installing wrk from Debian's packages (the HTTP load generator of the api benchmark)"
@@ -61,7 +61,7 @@ run_one() {
   STATE="$(mktemp -d /tmp/cumin-bench.XXXXXX)"
   stack_start test "$STATE"
   source "$STATE/env"
-  case "$name" in api) start_apps ;; esac
+  case "$name" in api | counts) start_apps ;; esac
   log "benchmark: $name $*"
   dotnet bench/Cumin.Bench/bin/Release/net10.0/Cumin.Bench.dll "$name" "$@"
   cleanup
