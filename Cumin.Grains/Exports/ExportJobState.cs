@@ -23,6 +23,10 @@ public sealed class ExportJobState
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DateTimeOffset? StartedAt { get; set; }
 
+    /// <summary>The exporter's claim: the <c>eventID</c> of the INSERT record whose run holds (or held) the job.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Attempt { get; set; }
+
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DateTimeOffset? CompletedAt { get; set; }
 
