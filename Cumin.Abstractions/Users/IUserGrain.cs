@@ -53,10 +53,10 @@ public interface IUserGrain : IGrainWithStringKey
     Task<IReadOnlyList<UserNotification>> GetNotifications(int limit);
 
     /// <summary>Subscribes an API host's observer, or renews its subscription; it lapses after <see cref="NotificationLimits.ObserverLifetime"/>.</summary>
-    [Alias("subscribe"), AlwaysInterleave]
+    [Alias("subscribe")]
     Task Subscribe(INotificationObserver observer);
 
-    [Alias("unsubscribe"), AlwaysInterleave]
+    [Alias("unsubscribe")]
     Task Unsubscribe(INotificationObserver observer);
 }
 

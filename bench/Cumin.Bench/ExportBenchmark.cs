@@ -58,7 +58,7 @@ public static class ExportBenchmark
 
         await using var stack = await BenchStack.StartAsync();
         Console.WriteLine($"Export benchmark: silo in-process, API and exporter as child processes; runner poll interval {new EventSourceRunnerOptions().PollInterval.TotalMilliseconds} ms (the default).");
-        Console.WriteLine("| tasks | CSV MiB | seed s | POST → notification s | exporter: invocation s | allocated MiB | peak managed heap MiB | RSS idle MiB | peak RSS (VmHWM) MiB |");
+        Console.WriteLine("| tasks | CSV MiB | seed s | POST → notification s | exporter: invocation s | allocated MiB | peak managed heap MiB | exporter VmHWM before POST MiB | exporter VmHWM after MiB |");
         Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var size in sizes)
         {
