@@ -141,6 +141,35 @@ public sealed class ExportTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task User_keeps_the_newest_100_notifications_listed_newest_first()
+    {
+        var user = await fixture.NewUserAsync("Busy");
+        using var sqs = LocalStack.Sqs();
+        var queueUrl = (await sqs.GetQueueUrlAsync(fixture.Settings["Cumin:Notifications:QueueName"])).QueueUrl;
+        foreach (var batch in Enumerable.Range(0, 105).Chunk(10))
+        {
+            await sqs.SendMessageBatchAsync(new SendMessageBatchRequest
+            {
+                QueueUrl = queueUrl,
+                Entries = [.. batch.Select(i => new SendMessageBatchRequestEntry($"m{i}", JsonSerializer.Serialize(new
+                {
+                    type = "export.failed", userId = user.Id, exportId = $"export-{i:D3}", projectId = "p1", url = (string?)null,
+                    urlExpiresAt = (string?)null, taskCount = (int?)null, error = "The project does not exist (it may have been deleted).",
+                })))],
+            });
+        }
+
+        await Eventually(async () => await MessagesInQueueAsync(sqs, queueUrl), count => count == 0);
+        var all = await HttpAssert.OkAsync(await user.Client.GetAsync("/api/notifications?limit=100"));
+        var ids = all.GetProperty("items").EnumerateArray().Select(n => n.GetProperty("id").GetString()!).ToList();
+        Assert.Equal(100, ids.Count);
+        Assert.Equal(ids.OrderByDescending(id => id, StringComparer.Ordinal), ids);
+        Assert.Equal(100, all.GetProperty("items").EnumerateArray().Select(n => n.GetProperty("data").GetProperty("exportId").GetString()).Distinct().Count());
+        var page = await HttpAssert.OkAsync(await user.Client.GetAsync("/api/notifications"));
+        Assert.Equal(ids.Take(50), page.GetProperty("items").EnumerateArray().Select(n => n.GetProperty("id").GetString()!));
+    }
+
+    [Fact]
     public async Task Export_of_a_deleted_project_ends_failed_with_an_export_failed_notification()
     {
         var owner = await fixture.NewUserAsync("Deleter");
