@@ -48,7 +48,7 @@ public sealed partial class UserGrain(
 
         state.State = new UserState { Id = Id, Name = name, Email = email, CreatedAt = timeProvider.GetUtcNow() };
         state.State.PasswordHash = passwordHasher.HashPassword(state.State, password);
-        await WriteOrReload();
+        await state.WriteOrDeactivateAsync(this);
         return Reply<UserProfile>.Ok(Profile());
     }
 
@@ -77,7 +77,7 @@ public sealed partial class UserGrain(
         Prune(now);
         state.State.RefreshFamilies.Add(family);
         var token = Rotate(family, now);
-        await WriteOrReload();
+        await state.WriteOrDeactivateAsync(this);
         return Reply<SignIn>.Ok(new SignIn(Profile(), token.ToString(), family.CurrentExpiresAt));
     }
 
@@ -99,7 +99,7 @@ public sealed partial class UserGrain(
             }
 
             var token = Rotate(family, now);
-            await WriteOrReload();
+            await state.WriteOrDeactivateAsync(this);
             return Reply<SignIn>.Ok(new SignIn(Profile(), token.ToString(), family.CurrentExpiresAt));
         }
 
@@ -107,7 +107,7 @@ public sealed partial class UserGrain(
         {
             // A spent token came back: someone holds a copy. Every token of the family dies.
             family.Revoked = true;
-            await WriteOrReload();
+            await state.WriteOrDeactivateAsync(this);
             return Reply<SignIn>.Fail(Outcome.Unauthorized, "refresh token reused; the session has been revoked");
         }
 
@@ -126,7 +126,7 @@ public sealed partial class UserGrain(
         if (!family.Revoked)
         {
             family.Revoked = true;
-            await WriteOrReload();
+            await state.WriteOrDeactivateAsync(this);
         }
 
         return Reply<bool>.Ok(true);
@@ -142,13 +142,13 @@ public sealed partial class UserGrain(
         var projectId = SortableId.Shared.Next();
         // Listed first, created second: a failure in between leaves a harmless extra id, filtered out when listing.
         state.State.ProjectIds.Add(projectId);
-        await WriteOrReload();
+        await state.WriteOrDeactivateAsync(this);
         var owner = new Member(Id, state.State.Name, state.State.Email, ProjectRole.Owner);
         var created = await GrainFactory.GetGrain<IProjectGrain>(projectId).Create(owner, draft);
         if (!created.IsOk)
         {
             state.State.ProjectIds.Remove(projectId);
-            await WriteOrReload();
+            await state.WriteOrDeactivateAsync(this);
         }
 
         return created;
@@ -162,7 +162,7 @@ public sealed partial class UserGrain(
         if (state.RecordExists && !state.State.ProjectIds.Contains(projectId))
         {
             state.State.ProjectIds.Add(projectId);
-            await WriteOrReload();
+            await state.WriteOrDeactivateAsync(this);
         }
     }
 
@@ -170,7 +170,7 @@ public sealed partial class UserGrain(
     {
         if (state.RecordExists && state.State.ProjectIds.Remove(projectId))
         {
-            await WriteOrReload();
+            await state.WriteOrDeactivateAsync(this);
         }
     }
 
@@ -308,17 +308,4 @@ public sealed partial class UserGrain(
         && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(storedHash), Encoding.ASCII.GetBytes(hash));
 
     private static Reply<SignIn> Unauthorized() => Reply<SignIn>.Fail(Outcome.Unauthorized, "invalid credentials");
-
-    private async Task WriteOrReload()
-    {
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            DeactivateOnIdle();
-            throw;
-        }
-    }
 }

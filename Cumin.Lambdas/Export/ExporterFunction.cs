@@ -215,7 +215,9 @@ public sealed partial class ExporterFunction : IStreamEventFunction
                 await upload.CompleteAsync(cancellationToken);
             }
 
-            var expires = _timeProvider.GetUtcNow() + _options.UrlLifetime;
+            // SigV4 signs at whole seconds: start from a whole second so X-Amz-Expires is the configured lifetime.
+            var now = _timeProvider.GetUtcNow();
+            var expires = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond)) + _options.UrlLifetime;
             var url = await _s3.GetPreSignedURLAsync(new GetPreSignedUrlRequest
             {
                 BucketName = _options.Bucket,
