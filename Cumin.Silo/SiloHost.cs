@@ -1,4 +1,5 @@
 using Amazon.DynamoDBv2;
+using Cumin.Clustering.Hosting;
 using Cumin.Common;
 using Cumin.Grains;
 using Cumin.Grains.Common;
@@ -20,6 +21,9 @@ public sealed class SiloOptions
 
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary><c>Localhost</c> (default) or <c>AdoNet</c>; the rest of clustering's settings: Cumin.Clustering's ClusteringOptions.</summary>
+    public Cumin.Clustering.ClusteringMode Clustering { get; set; } = Cumin.Clustering.ClusteringMode.Localhost;
+
     /// <summary>The Orleans dashboard at /dashboard on the silo's HTTP port. It profiles every grain call, which costs a little throughput.</summary>
     public bool Dashboard { get; set; } = true;
 }
@@ -35,7 +39,8 @@ public static class SiloHost
         var options = configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
         if (clustering)
         {
-            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+            // Localhost (make run) or PostgreSQL membership (Cumin:Orleans:Clustering = AdoNet): Cumin.Clustering.
+            silo.UseCuminClustering(configuration);
         }
 
         silo.Services.AddCuminGrains(configuration);
