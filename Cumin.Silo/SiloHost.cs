@@ -34,6 +34,12 @@ public sealed class SiloOptions
 /// </summary>
 public static class SiloHost
 {
+    /// <summary>How long a stopping silo may take to shut down gracefully (configuration, a TimeSpan).</summary>
+    public const string ShutdownTimeoutKey = "Cumin:ShutdownTimeout";
+
+    /// <summary>Well under the 60 s stopTimeout of the ECS task definition (deploy/), far above the few seconds it takes.</summary>
+    public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(45);
+
     public static ISiloBuilder AddCuminSilo(this ISiloBuilder silo, IConfiguration configuration, bool clustering = true)
     {
         var options = configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();

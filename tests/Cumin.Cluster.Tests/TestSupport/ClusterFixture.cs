@@ -4,6 +4,7 @@ using Cumin.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Orleans.Runtime;
 
@@ -75,6 +76,7 @@ public abstract class ClusterFixture : IAsyncLifetime
         var client = Host.CreateApplicationBuilder();
         client.Configuration.AddInMemoryCollection(Environment
             .Select(e => KeyValuePair.Create(e.Key.Replace("__", ":", StringComparison.Ordinal), e.Value)));
+        client.Logging.SetMinimumLevel(LogLevel.Warning);
         client.UseOrleansClient(orleans => orleans.UseCuminClustering(client.Configuration));
         _client = client.Build();
         await _client.StartAsync();

@@ -12,6 +12,8 @@ namespace Cumin.Cluster.Tests.TestSupport;
 public sealed partial class HostProcess : IAsyncDisposable
 {
     private const int SigTerm = 15;
+    private const int SigCont = 18;
+    private const int SigStop = 19;
 
     private readonly Process _process;
     private readonly StreamWriter _log;
@@ -110,11 +112,18 @@ public sealed partial class HostProcess : IAsyncDisposable
     }
 
     /// <summary>SIGTERM: what `docker stop` and ECS send first; the host runs its graceful shutdown.</summary>
-    public void Terminate()
+    public void Terminate() => Signal(SigTerm);
+
+    /// <summary>SIGSTOP: the process freezes (calls to it hang) until <see cref="Resume"/>.</summary>
+    public void Pause() => Signal(SigStop);
+
+    public void Resume() => Signal(SigCont);
+
+    private void Signal(int signal)
     {
-        if (SendSignal(_process.Id, SigTerm) != 0)
+        if (SendSignal(_process.Id, signal) != 0)
         {
-            throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
+            throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
         }
     }
 
