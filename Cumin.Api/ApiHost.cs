@@ -78,7 +78,10 @@ public static class ApiHost
         services.Configure<ForwardedHeadersOptions>(forwarded =>
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
 
-        services.AddSingleton<IAmazonDynamoDB>(_ => new AmazonDynamoDBClient());
+        // The SDK finds the endpoint itself (AWS_ENDPOINT_URL_DYNAMODB, then the region); Cumin:DynamoDB:ServiceUrl overrides it.
+        services.AddSingleton<IAmazonDynamoDB>(_ => configuration["Cumin:DynamoDB:ServiceUrl"] is { Length: > 0 } url
+            ? new AmazonDynamoDBClient(new AmazonDynamoDBConfig { ServiceURL = url })
+            : new AmazonDynamoDBClient());
         services.AddSingleton(_ => NpgsqlDataSource.Create(
             configuration.GetConnectionString("Postgres") ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not set.")));
         services.AddSingleton<IProjectCounts, PostgresProjectCounts>();

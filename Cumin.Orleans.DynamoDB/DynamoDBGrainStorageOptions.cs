@@ -64,7 +64,8 @@ public sealed class DynamoDBGrainStorageOptions
     public Action<AmazonDynamoDBConfig>? ConfigureClient { get; set; }
 
     /// <summary>The defaults of <see cref="JsonSerializerOptions"/>, for callers that want to start from them.</summary>
-    public static JsonSerializerOptions CreateDefaultJsonSerializerOptions() => new(JsonSerializerDefaults.Web)
+    /// <remarks>Property names match case-sensitively: the provider reads back exactly the names it wrote, and exact matching is faster.</remarks>
+    public static JsonSerializerOptions CreateDefaultJsonSerializerOptions() => new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },

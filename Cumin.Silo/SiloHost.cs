@@ -50,7 +50,10 @@ public static class SiloHost
         }
 
         silo.Services.AddCuminGrains(configuration);
-        silo.Services.AddSingleton<IAmazonDynamoDB>(_ => new AmazonDynamoDBClient());
+        // The SDK finds the endpoint itself (AWS_ENDPOINT_URL_DYNAMODB, then the region); Cumin:DynamoDB:ServiceUrl overrides it.
+        silo.Services.AddSingleton<IAmazonDynamoDB>(_ => configuration["Cumin:DynamoDB:ServiceUrl"] is { Length: > 0 } url
+            ? new AmazonDynamoDBClient(new AmazonDynamoDBConfig { ServiceURL = url })
+            : new AmazonDynamoDBClient());
         silo.AddCuminGrainStorage(configuration);
         if (options.Dashboard)
         {

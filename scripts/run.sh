@@ -30,15 +30,13 @@ export ASPNETCORE_ENVIRONMENT=Development DOTNET_ENVIRONMENT=Development
 SILO_URL=${CUMIN_SILO_URL:-http://127.0.0.1:8081}
 API_URL=${CUMIN_API_URL:-http://127.0.0.1:8080}
 
-dotnet Cumin.Silo/bin/Release/net10.0/Cumin.Silo.dll --urls "$SILO_URL" &
-PIDS+=($!)
+# Each program runs from its output folder: that is its content root, where its appsettings*.json are.
+start() { local project=$1; shift; (cd "$project/bin/Release/net10.0" && exec dotnet "$project.dll" "$@") & PIDS+=($!); }
+
+start Cumin.Silo --urls "$SILO_URL"
 wait_for http "$SILO_URL/health/live" 120 || die "the silo did not start"
-
-dotnet Cumin.Lambdas/bin/Release/net10.0/Cumin.Lambdas.dll &
-PIDS+=($!)
-
-dotnet Cumin.Api/bin/Release/net10.0/Cumin.Api.dll --urls "$API_URL" &
-PIDS+=($!)
+start Cumin.Lambdas
+start Cumin.Api --urls "$API_URL"
 wait_for http "$API_URL/health/live" 120 || die "the API did not start"
 
 log "Cumin is up: API $API_URL (OpenAPI $API_URL/openapi/v1.json), silo dashboard $SILO_URL/dashboard. Ctrl-C stops everything."

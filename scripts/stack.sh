@@ -145,11 +145,12 @@ stop_pidfile() {
   local pid
   pid="$(cat "$file")"
   if kill -0 "$pid" 2>/dev/null; then
-    kill "$pid" 2>/dev/null
+    kill "$pid" 2>/dev/null || true
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null
+    kill -9 "$pid" 2>/dev/null || true
   fi
   rm -f "$file"
+  return 0
 }
 
 stack_stop() {
@@ -160,6 +161,7 @@ stack_stop() {
   if [ -f "$dir/postgres.datadir" ]; then
     local data bin
     data="$(cat "$dir/postgres.datadir")"; bin="$(postgres_bin)"
-    [ -f "$data/postmaster.pid" ] && as_pg_user "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1
+    if [ -f "$data/postmaster.pid" ]; then as_pg_user "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true; fi
   fi
+  return 0
 }

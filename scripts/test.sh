@@ -14,7 +14,9 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 stack_start test "$STATE"
 source "$STATE/env"
+# The programs under test log at Warning: their Information chatter would bury the test results.
+export Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft=Warning Logging__LogLevel__Orleans=Warning Logging__LogLevel__Polly=Warning
 
 # Test projects run one after another (each parallelises inside); 2 cores gain nothing from more.
 dotnet test Cumin.sln -c Release --no-build -nologo -m:1 \
-  --logger "console;verbosity=normal" ${CUMIN_TEST_FILTER:+--filter "$CUMIN_TEST_FILTER"} "$@"
+  --logger "console;verbosity=minimal" ${CUMIN_TEST_FILTER:+--filter "$CUMIN_TEST_FILTER"} "$@"

@@ -98,9 +98,13 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         return false;
     }
 
-    // Exceptions thrown inside the silo by the AWS SDK or Npgsql travel back by type name.
+    // Exceptions thrown inside the silo by the AWS SDK, Npgsql or our storage provider travel back by type name
+    // (the API does not load those assemblies).
     private static bool IsDependencyTypeName(string? typeName) =>
-        typeName is not null && (typeName.StartsWith("Amazon.", StringComparison.Ordinal) || typeName.StartsWith("Npgsql.", StringComparison.Ordinal));
+        typeName is not null
+        && (typeName.StartsWith("Amazon.", StringComparison.Ordinal)
+            || typeName.StartsWith("Npgsql.", StringComparison.Ordinal)
+            || typeName == "Cumin.Orleans.DynamoDB.DynamoDBStorageException");
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A dependency is down ({ExceptionType}); answering 503")]
     private static partial void LogDependencyDown(ILogger logger, string exceptionType, Exception exception);

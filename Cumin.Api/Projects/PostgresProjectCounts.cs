@@ -21,7 +21,7 @@ public sealed class PostgresProjectCounts(NpgsqlDataSource dataSource) : IProjec
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                result[reader.GetString(0)] = new StatusCounts(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+                result[reader.GetString(0)] = new StatusCounts(reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3));
             }
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)

@@ -29,13 +29,16 @@ public static class TaskEndpoints
     }
 
     private static async Task<Results<Ok<TaskList>, ProblemHttpResult>> List(
-        string projectId, string? status, int? limit, string? cursor, ClaimsPrincipal user, IGrainFactory grains)
+        string projectId, string? status, string? limit, string? cursor, ClaimsPrincipal user, IGrainFactory grains)
     {
         if (!Caller.AreWellFormed(projectId))
         {
             return Problems.NotFound();
         }
 
+        // An empty parameter (`?status=&cursor=`) means the parameter is not given.
+        status = string.IsNullOrEmpty(status) ? null : status;
+        cursor = string.IsNullOrEmpty(cursor) ? null : cursor;
         TaskItemStatus? wanted = null;
         if (status is not null)
         {
@@ -47,12 +50,14 @@ public static class TaskEndpoints
             wanted = parsed;
         }
 
-        if (limit is < 1 or > TaskLimits.PageMax)
+        var pageSize = TaskLimits.PageDefault;
+        if (!string.IsNullOrEmpty(limit)
+            && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > TaskLimits.PageMax))
         {
-            return Problems.BadRequest($"limit must be 1-{TaskLimits.PageMax}");
+            return Problems.BadRequest($"limit must be a whole number from 1 to {TaskLimits.PageMax}");
         }
 
-        var reply = await grains.GetGrain<IProjectGrain>(projectId).ListTasks(user.Id(), wanted, limit ?? TaskLimits.PageDefault, cursor);
+        var reply = await grains.GetGrain<IProjectGrain>(projectId).ListTasks(user.Id(), wanted, pageSize, cursor);
         return reply.IsOk ? TypedResults.Ok(new TaskList(reply.Value!.Items, reply.Value.NextCursor)) : Problems.For(reply);
     }
 

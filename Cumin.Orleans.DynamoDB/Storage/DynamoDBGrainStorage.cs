@@ -164,9 +164,10 @@ public sealed partial class DynamoDBGrainStorage : IGrainStorage, ILifecyclePart
         var expected = ParseETag(grainState.ETag, stateName, grainId);
 
         long size = 0;
-        var item = table.Key(grainId, stateName, ref size);
+        var item = table.Key(grainId, stateName, ref size, shape.AttributeCountHint);
         AddState<T>(table, shape, grainState.State, item, stateName, ref size);
         var next = AddNextETag(table, item, expected, ref size);
+        shape.AttributeCountHint = item.Count;
 
         if (size > DynamoDBAttributeJson.MaxItemSize)
         {
@@ -284,7 +285,7 @@ public sealed partial class DynamoDBGrainStorage : IGrainStorage, ILifecyclePart
         var next = ((expected ?? 0) + 1).ToString(CultureInfo.InvariantCulture);
         item[ETag] = new AttributeValue { N = next };
         size += ETag.Length + next.Length;
-        table.AddTimeToLive(item, _timeProvider.GetUtcNow(), ref size);
+        table.AddTimeToLive(item, _timeProvider, ref size);
         return next;
     }
 

@@ -77,7 +77,8 @@ internal sealed class DynamoDBTableBinding
         || (_providerWrittenTtlAttribute is not null && string.Equals(name, _providerWrittenTtlAttribute, StringComparison.Ordinal));
 
     /// <summary>The item's key attributes, adding their size (names and values) to <paramref name="size"/>.</summary>
-    public Dictionary<string, AttributeValue> Key(GrainId grainId, string stateName, ref long size)
+    /// <param name="capacity">How many attributes the item will hold, so the dictionary is sized once.</param>
+    public Dictionary<string, AttributeValue> Key(GrainId grainId, string stateName, ref long size, int capacity = 2)
     {
         var key = _keyResolver(grainId, stateName);
         if (string.IsNullOrEmpty(key.PartitionKey))
@@ -85,7 +86,7 @@ internal sealed class DynamoDBTableBinding
             throw new InvalidOperationException($"The key resolver of table '{TableName}' gave grain {grainId} (state '{stateName}') an empty partition key.");
         }
 
-        var attributes = new Dictionary<string, AttributeValue>(StringComparer.Ordinal)
+        var attributes = new Dictionary<string, AttributeValue>(capacity, StringComparer.Ordinal)
         {
             [_partitionKeyName] = new AttributeValue { S = key.PartitionKey },
         };
@@ -112,14 +113,14 @@ internal sealed class DynamoDBTableBinding
     }
 
     /// <summary>Adds the provider-written TTL attribute, when there is one, and its size.</summary>
-    public void AddTimeToLive(Dictionary<string, AttributeValue> item, DateTimeOffset now, ref long size)
+    public void AddTimeToLive(Dictionary<string, AttributeValue> item, TimeProvider timeProvider, ref long size)
     {
         if (_providerWrittenTtlAttribute is null)
         {
             return;
         }
 
-        var expires = (now + TimeToLive!.Value).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var expires = (timeProvider.GetUtcNow() + TimeToLive!.Value).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         item[_providerWrittenTtlAttribute] = new AttributeValue { N = expires };
         size += DynamoDBAttributeJson.StringSize(_providerWrittenTtlAttribute) + expires.Length;
     }
@@ -153,6 +154,9 @@ internal sealed class DynamoDBStateShape<T>
     public bool IsWrapped { get; }
 
     public T CreateDefault() => _createDefault();
+
+    /// <summary>The attribute count of the last item written with this shape: the next one is likely the same size.</summary>
+    public int AttributeCountHint { get; set; } = 8;
 
     public static DynamoDBStateShape<T> Create(DynamoDBTableBinding table, string stateName, JsonSerializerOptions options, IActivatorProvider? activators)
     {

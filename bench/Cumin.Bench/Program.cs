@@ -1,1 +1,25 @@
-Console.WriteLine("Cumin benchmarks");
+using Cumin.Bench;
+
+// Usage: Cumin.Bench <benchmark> [options]; scripts/bench.sh starts what each needs.
+//   storage [--ops N per round] [--concurrency C] [--rounds R] [--warmup W]   grain storage vs raw SDK calls
+//   storage-cpu                                                            the provider's own CPU cost per operation
+//   api [--connections 32] [--seconds 15] [--tasks 200]                    GET/PATCH of a task through the running API
+//   counts [--changes 1000] [--projects 50] [--workers 10] [--burst 2000]  lag from PATCH to the count in GET /api/projects
+// One class per benchmark; add a case here to add one.
+var command = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "storage";
+var rest = args.Length > 0 && args[0] == command ? args[1..] : args;
+
+switch (command)
+{
+    case "storage":
+        return await StorageBenchmark.RunAsync(BenchOptions.Parse(rest));
+    case "storage-cpu":
+        return StorageBenchmark.RunCpuCost();
+    case "api":
+        return await ApiBenchmark.RunAsync(rest);
+    case "counts":
+        return await CountsBenchmark.RunAsync(rest);
+    default:
+        Console.Error.WriteLine($"Unknown benchmark '{command}'. Known: storage, storage-cpu, api, counts.");
+        return 2;
+}

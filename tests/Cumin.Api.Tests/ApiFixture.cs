@@ -18,7 +18,7 @@ namespace Cumin.Api.Tests;
 /// The real thing on loopback: a silo (Cumin.Silo's own wiring, DynamoDB Local behind it) and the API on Kestrel,
 /// with this fixture's own table prefix, PostgreSQL database and cluster id.
 /// </summary>
-public sealed class ApiFixture : IAsyncLifetime
+public class ApiFixture : IAsyncLifetime
 {
     public const string SigningKey = "cumin-test-signing-key-0123456789-0123456789-abcdef";
 
@@ -30,7 +30,7 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         var clusterId = $"api-tests-{Guid.NewGuid():N}";
         Settings["Cumin:Tables:Prefix"] = LocalStack.UniquePrefix("api");
@@ -44,6 +44,7 @@ public sealed class ApiFixture : IAsyncLifetime
         // The tests register and log in many users from one address; the limits themselves are tested with low values.
         Settings["Cumin:RateLimits:AuthPerClientPerMinute"] = "100000";
         Settings["Cumin:RateLimits:AuthPerEmailPerMinute"] = "1000";
+        Configure(Settings);
 
         var silo = Host.CreateApplicationBuilder();
         silo.Configuration.AddInMemoryCollection(Settings);
@@ -55,7 +56,12 @@ public sealed class ApiFixture : IAsyncLifetime
         Api.StartServer();
     }
 
-    public async Task DisposeAsync()
+    /// <summary>Lets a derived fixture change settings before the silo and the API start.</summary>
+    protected virtual void Configure(Dictionary<string, string?> settings)
+    {
+    }
+
+    public virtual async Task DisposeAsync()
     {
         await Api.DisposeAsync();
         if (_silo is not null)

@@ -118,5 +118,9 @@ public sealed class TaskTests(ApiFixture fixture)
 
         var inProgress = await HttpAssert.OkAsync(await owner.Client.GetAsync($"/api/projects/{projectId}/tasks?status=in_progress"));
         Assert.Equal(0, inProgress.GetProperty("items").GetArrayLength());
+
+        // Empty parameters, as in API.md's `?status=&limit=&cursor=`, mean "not given".
+        var empty = await HttpAssert.OkAsync(await owner.Client.GetAsync($"/api/projects/{projectId}/tasks?status=&limit=&cursor="));
+        Assert.Equal(50, empty.GetProperty("items").GetArrayLength());
     }
 }

@@ -1,0 +1,214 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+
+namespace Cumin.Bench;
+
+/// <summary>
+/// `api`: authenticated GET and PATCH of single tasks under concurrent load through the running API (CUMIN_API_URL),
+/// driven by wrk, next to DynamoDB Local's own conditional-update rate measured with as many concurrent writers.
+/// </summary>
+internal static partial class ApiBenchmark
+{
+    public static async Task<int> RunAsync(IReadOnlyList<string> args)
+    {
+        var connections = Option(args, "--connections", 32);
+        var seconds = Option(args, "--seconds", 15);
+        var taskCount = Option(args, "--tasks", 200);
+        var api = new Uri(Environment.GetEnvironmentVariable("CUMIN_API_URL") ?? "http://127.0.0.1:8080");
+
+        using var http = new HttpClient { BaseAddress = api };
+        var (token, projectId, taskIds) = await SeedAsync(http, taskCount);
+        Console.WriteLine($"api: {taskIds.Count} tasks in one project; {connections} connections, {seconds}s per phase, wrk -t2");
+
+        var work = Directory.CreateTempSubdirectory("cumin-bench-api").FullName;
+        var ids = string.Join(",", taskIds.Select(id => $"\"{id}\""));
+        var common = $$"""
+            local ids = { {{ids}} }
+            local headers = { ["Authorization"] = "Bearer {{token}}", ["Content-Type"] = "application/json" }
+            local n = 0
+            """;
+        await File.WriteAllTextAsync(Path.Combine(work, "read.lua"), common + $$"""
+
+            request = function()
+              return wrk.format("GET", "/api/projects/{{projectId}}/tasks/" .. ids[math.random(#ids)], headers)
+            end
+            """);
+        await File.WriteAllTextAsync(Path.Combine(work, "patch.lua"), common + $$"""
+
+            request = function()
+              n = n + 1
+              return wrk.format("PATCH", "/api/projects/{{projectId}}/tasks/" .. ids[math.random(#ids)], headers,
+                '{"title":"renamed ' .. n .. ' ' .. tostring(math.random(1000000)) .. '"}')
+            end
+            """);
+
+        // Warm-up: JIT, connection pools, every task grain activated.
+        await RunWrkAsync(work, "read.lua", api, connections, 3);
+        var reads = await RunWrkAsync(work, "read.lua", api, connections, seconds);
+        var patches = await RunWrkAsync(work, "patch.lua", api, connections, seconds);
+        var raw = await RawConditionalUpdatesAsync(connections, seconds);
+
+        Console.WriteLine();
+        Console.WriteLine($"GET   task  {reads.RequestsPerSecond,10:N0} req/s   p50 {reads.P50Ms,6:N2} ms   p99 {reads.P99Ms,6:N2} ms   errors {reads.Errors}");
+        Console.WriteLine($"PATCH task  {patches.RequestsPerSecond,10:N0} req/s   p50 {patches.P50Ms,6:N2} ms   p99 {patches.P99Ms,6:N2} ms   errors {patches.Errors}");
+        Console.WriteLine($"DynamoDB Local conditional UpdateItem, {connections} writers: {raw,10:N0} ops/s");
+        var ratio = patches.RequestsPerSecond / raw;
+        Console.WriteLine($"PATCH / raw conditional update = {ratio:P0}");
+        Console.WriteLine($"aim reads >= 15,000 req/s with p99 < 10 ms: {(reads.RequestsPerSecond >= 15_000 && reads.P99Ms < 10 ? "holds" : "missed")}");
+        Console.WriteLine($"aim PATCH >= 80% of DynamoDB Local's conditional-update rate: {(ratio >= 0.8 ? "holds" : "missed")}");
+        Directory.Delete(work, recursive: true);
+        return reads.Errors + patches.Errors == 0 ? 0 : 1;
+    }
+
+    private static async Task<(string Token, string ProjectId, List<string> TaskIds)> SeedAsync(HttpClient http, int taskCount)
+    {
+        var email = $"bench-{Guid.NewGuid():N}@example.com";
+        (await http.PostAsJsonAsync("/auth/register", new { name = "Bench", email, password = "benchmark-password" })).EnsureSuccessStatusCode();
+        var login = await (await http.PostAsJsonAsync("/auth/login", new { email, password = "benchmark-password" })).EnsureSuccessStatusCode()
+            .Content.ReadFromJsonAsync<JsonElement>();
+        var token = login.GetProperty("accessToken").GetString()!;
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var project = await (await http.PostAsJsonAsync("/api/projects", new { name = "Benchmark" })).EnsureSuccessStatusCode()
+            .Content.ReadFromJsonAsync<JsonElement>();
+        var projectId = project.GetProperty("id").GetString()!;
+        var ids = new List<string>();
+        using var gate = new SemaphoreSlim(16);
+        await Task.WhenAll(Enumerable.Range(0, taskCount).Select(async i =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                var task = await (await http.PostAsJsonAsync($"/api/projects/{projectId}/tasks", new { title = $"task {i}", description = "Collect the numbers from every team and write the summary." }))
+                    .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+                lock (ids)
+                {
+                    ids.Add(task.GetProperty("id").GetString()!);
+                }
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+        return (token, projectId, ids);
+    }
+
+    private sealed record WrkResult(double RequestsPerSecond, double P50Ms, double P99Ms, int Errors);
+
+    private static async Task<WrkResult> RunWrkAsync(string work, string script, Uri api, int connections, int seconds)
+    {
+        var start = new ProcessStartInfo("wrk", ["-t2", $"-c{connections}", $"-d{seconds}s", "--latency", "-s", Path.Combine(work, script), api.ToString()])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var wrk = Process.Start(start) ?? throw new InvalidOperationException("wrk did not start");
+        var output = await wrk.StandardOutput.ReadToEndAsync();
+        await wrk.WaitForExitAsync();
+        if (wrk.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"wrk failed: {await wrk.StandardError.ReadToEndAsync()}");
+        }
+
+        var rps = double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+        var errors = NonSuccess().Match(output) is { Success: true } m ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+        errors += SocketErrors().Match(output) is { Success: true } s ? s.Groups.Values.Skip(1).Sum(g => int.Parse(g.Value, CultureInfo.InvariantCulture)) : 0;
+        return new WrkResult(rps, Percentile(output, "50"), Percentile(output, "99"), errors);
+    }
+
+    private static double Percentile(string output, string percent)
+    {
+        var match = Regex.Match(output, $@"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", RegexOptions.Multiline);
+        var value = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        return match.Groups[2].Value switch { "us" => value / 1000, "s" => value * 1000, _ => value };
+    }
+
+    /// <summary>
+    /// What DynamoDB Local itself sustains for the write a PATCH makes: a conditional update of one task-sized item,
+    /// with as many concurrent writers as the HTTP test has connections, each on items of its own.
+    /// </summary>
+    private static async Task<double> RawConditionalUpdatesAsync(int writers, int seconds)
+    {
+        using var dynamo = new AmazonDynamoDBClient(new AmazonDynamoDBConfig { MaxConnectionsPerServer = null });
+        var table = $"bench-raw-{Guid.NewGuid():N}";
+        await dynamo.CreateTableAsync(new CreateTableRequest
+        {
+            TableName = table,
+            BillingMode = BillingMode.PAY_PER_REQUEST,
+            KeySchema = [new("pk", KeyType.HASH), new("sk", KeyType.RANGE)],
+            AttributeDefinitions = [new("pk", ScalarAttributeType.S), new("sk", ScalarAttributeType.S)],
+            StreamSpecification = new StreamSpecification { StreamEnabled = true, StreamViewType = StreamViewType.NEW_AND_OLD_IMAGES },
+        });
+        try
+        {
+            var counts = new long[writers];
+            using var stop = new CancellationTokenSource();
+            var deadline = Stopwatch.StartNew();
+            var workers = Enumerable.Range(0, writers).Select(async w =>
+            {
+                var key = new Dictionary<string, AttributeValue> { ["pk"] = new() { S = "project" }, ["sk"] = new() { S = $"task-{w:D3}" } };
+                long etag = 0;
+                while (!stop.IsCancellationRequested)
+                {
+                    await dynamo.UpdateItemAsync(new UpdateItemRequest
+                    {
+                        TableName = table,
+                        Key = key,
+                        UpdateExpression = "SET etag = :next, title = :title, updatedAt = :now, version = :next",
+                        ConditionExpression = etag == 0 ? "attribute_not_exists(etag)" : "etag = :etag",
+                        ExpressionAttributeValues = etag == 0
+                            ? new() { [":next"] = new() { N = "1" }, [":title"] = new() { S = $"renamed {w}" }, [":now"] = new() { S = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture) } }
+                            : new()
+                            {
+                                [":next"] = new() { N = (etag + 1).ToString(CultureInfo.InvariantCulture) },
+                                [":etag"] = new() { N = etag.ToString(CultureInfo.InvariantCulture) },
+                                [":title"] = new() { S = $"renamed {w} {etag}" },
+                                [":now"] = new() { S = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture) },
+                            },
+                    });
+                    etag++;
+                    if (deadline.Elapsed > TimeSpan.FromSeconds(1))
+                    {
+                        counts[w]++;
+                    }
+                }
+            }).ToList();
+            await Task.Delay(TimeSpan.FromSeconds(seconds + 1));
+            await stop.CancelAsync();
+            await Task.WhenAll(workers);
+            return counts.Sum() / (deadline.Elapsed.TotalSeconds - 1);
+        }
+        finally
+        {
+            await dynamo.DeleteTableAsync(table);
+        }
+    }
+
+    private static int Option(IReadOnlyList<string> args, string name, int fallback)
+    {
+        for (var i = 0; i + 1 < args.Count; i++)
+        {
+            if (args[i] == name)
+            {
+                return int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return fallback;
+    }
+
+    [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
+    private static partial Regex RequestsPerSecond();
+
+    [GeneratedRegex(@"Non-2xx or 3xx responses:\s+(\d+)")]
+    private static partial Regex NonSuccess();
+
+    [GeneratedRegex(@"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")]
+    private static partial Regex SocketErrors();
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# `make bench [BENCH=name]`: each benchmark on a fresh private local stack (free ports, in memory, as the tests use),
+# with the silo, the Lambdas' runner and the API started as separate Release processes where it needs them.
+#   scripts/bench.sh                    every benchmark, one after another
+#   scripts/bench.sh storage --ops 4000 --concurrency 32 --rounds 5
+#   scripts/bench.sh api --connections 32 --seconds 15
+set -euo pipefail
+source "$(dirname "$0")/stack.sh"
+cd "$STACK_ROOT"
+
+ALL=(storage api counts)
+stack_install
+if ! command -v wrk >/dev/null; then
+  log "installing wrk from Debian's packages (the HTTP load generator of the api benchmark)"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 \
+    || { as_root apt-get update -qq >/dev/null 2>&1; as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+fi
+dotnet build Cumin.sln -c Release -nologo -clp:NoSummary -v:q
+
+STATE=""
+APPS=()
+cleanup() {
+  # errexit off while cleaning up, so one server that already exited does not leave the others running.
+  set +e
+  for pid in "${APPS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+  for pid in "${APPS[@]}"; do wait "$pid" 2>/dev/null; done
+  APPS=()
+  if [ -n "$STATE" ]; then
+    local pgdata
+    pgdata="$(cat "$STATE/postgres.datadir" 2>/dev/null)"
+    stack_stop "$STATE"
+    rm -rf "$STATE" ${pgdata:+"$pgdata"}
+  fi
+  STATE=""
+  set -e
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# The programs as `make run` starts them, on free ports, without the dashboard (it profiles every grain call).
+start_apps() {
+  local silo_http silo_port gateway api_port
+  silo_http=$(free_port); silo_port=$(free_port); gateway=$(free_port); api_port=$(free_port)
+  export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production
+  export Cumin__Orleans__SiloPort=$silo_port Cumin__Orleans__GatewayPort=$gateway Cumin__Orleans__Dashboard=false
+  export Cumin__Tables__Prefix="bench-$(date +%s)-" Cumin__Auth__SigningKey="bench-$(head -c 32 /dev/urandom | base64)"
+  export Logging__LogLevel__Default=Warning
+  (cd Cumin.Silo/bin/Release/net10.0 && exec dotnet Cumin.Silo.dll --urls "http://127.0.0.1:$silo_http") >"$STATE/silo.log" 2>&1 &
+  APPS+=($!)
+  wait_for http "http://127.0.0.1:$silo_http/health/live" 120 || die "the silo did not start"
+  (cd Cumin.Lambdas/bin/Release/net10.0 && exec dotnet Cumin.Lambdas.dll) >"$STATE/runner.log" 2>&1 &
+  APPS+=($!)
+  (cd Cumin.Api/bin/Release/net10.0 && exec dotnet Cumin.Api.dll --urls "http://127.0.0.1:$api_port") >"$STATE/api.log" 2>&1 &
+  APPS+=($!)
+  wait_for http "http://127.0.0.1:$api_port/health/live" 120 || die "the API did not start"
+  export CUMIN_API_URL="http://127.0.0.1:$api_port"
+}
+
+run_one() {
+  local name=$1; shift
+  STATE="$(mktemp -d /tmp/cumin-bench.XXXXXX)"
+  stack_start test "$STATE"
+  source "$STATE/env"
+  case "$name" in api | counts) start_apps ;; esac
+  log "benchmark: $name $*"
+  dotnet bench/Cumin.Bench/bin/Release/net10.0/Cumin.Bench.dll "$name" "$@"
+  cleanup
+}
+
+if [ $# -eq 0 ] || [ "$1" = all ]; then
+  for name in "${ALL[@]}"; do run_one "$name"; done
+else
+  run_one "$@"
+fi

@@ -1,0 +1,52 @@
+using Cumin.Silo;
+using Cumin.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+
+namespace Cumin.Grains.Tests;
+
+/// <summary>
+/// An in-process test cluster of two silos wired exactly as Cumin.Silo wires itself (DynamoDB Local storage, the
+/// task catalog), with this fixture's own tables and a clock the tests move.
+/// </summary>
+public sealed class GrainCluster : IAsyncLifetime
+{
+    public string Prefix { get; } = LocalStack.UniquePrefix("grains");
+
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.Parse("2026-11-24T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Cumin:Tables:Prefix"] = Prefix, ["Cumin:Orleans:Dashboard"] = "false" })
+            .Build();
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.Services.AddSingleton<TimeProvider>(Clock);
+            silo.AddCuminSilo(configuration, clustering: false);
+        });
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Cluster is not null)
+        {
+            await Cluster.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class GrainClusterCollection : ICollectionFixture<GrainCluster>
+{
+    public const string Name = "grain cluster";
+}

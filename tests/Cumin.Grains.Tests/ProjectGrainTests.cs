@@ -1,0 +1,121 @@
+using Cumin.Common;
+using Cumin.Projects;
+using Cumin.Tasks;
+using Cumin.Users;
+
+namespace Cumin.Grains.Tests;
+
+[Collection(GrainClusterCollection.Name)]
+public sealed class ProjectGrainTests(GrainCluster fixture)
+{
+    private IGrainFactory Grains => fixture.Grains;
+
+    [Fact]
+    public async Task Membership_changes_follow_the_users_project_lists()
+    {
+        var owner = await Grains.RegisterAsync("Owner");
+        var member = await Grains.RegisterAsync("Member");
+        var projectId = await Grains.CreateProjectAsync(owner);
+        var project = Grains.GetGrain<IProjectGrain>(projectId);
+
+        Assert.Contains(projectId, await Grains.GetGrain<IUserGrain>(owner.Id).GetProjectIds());
+        Assert.True((await project.AddMember(owner.Id, member.AsMember(ProjectRole.Editor))).IsOk);
+        Assert.Contains(projectId, await Grains.GetGrain<IUserGrain>(member.Id).GetProjectIds());
+        Assert.Equal(ProjectRole.Editor, await project.GetRole(member.Id));
+        Assert.Equal(Outcome.Conflict, (await project.AddMember(owner.Id, member.AsMember(ProjectRole.Viewer))).Outcome);
+
+        Assert.True((await project.RemoveMember(owner.Id, member.Id)).IsOk);
+        Assert.DoesNotContain(projectId, await Grains.GetGrain<IUserGrain>(member.Id).GetProjectIds());
+        Assert.Null(await project.GetRole(member.Id));
+        Assert.Equal(Outcome.NotFound, (await project.Get(member.Id)).Outcome);
+    }
+
+    [Fact]
+    public async Task Only_the_owner_manages_members_and_the_owner_stays()
+    {
+        var owner = await Grains.RegisterAsync("Owner");
+        var editor = await Grains.RegisterAsync("Editor");
+        var other = await Grains.RegisterAsync("Other");
+        var projectId = await Grains.CreateProjectAsync(owner);
+        var project = Grains.GetGrain<IProjectGrain>(projectId);
+        Assert.True((await project.AddMember(owner.Id, editor.AsMember(ProjectRole.Editor))).IsOk);
+
+        Assert.Equal(Outcome.Forbidden, (await project.AddMember(editor.Id, other.AsMember(ProjectRole.Viewer))).Outcome);
+        Assert.Equal(Outcome.Forbidden, (await project.RemoveMember(editor.Id, owner.Id)).Outcome);
+        Assert.Equal(Outcome.Forbidden, (await project.Delete(editor.Id)).Outcome);
+        Assert.Equal(Outcome.NotFound, (await project.AddMember(other.Id, other.AsMember(ProjectRole.Editor))).Outcome);
+        Assert.Equal(Outcome.Invalid, (await project.AddMember(owner.Id, other.AsMember(ProjectRole.Owner))).Outcome);
+        Assert.Equal(Outcome.Conflict, (await project.RemoveMember(owner.Id, owner.Id)).Outcome);
+        Assert.Equal(ProjectRole.Owner, await project.GetRole(owner.Id));
+    }
+
+    [Fact]
+    public async Task Project_state_survives_deactivation()
+    {
+        var owner = await Grains.RegisterAsync("Owner");
+        var member = await Grains.RegisterAsync("Member");
+        var projectId = await Grains.CreateProjectAsync(owner);
+        var project = Grains.GetGrain<IProjectGrain>(projectId);
+        await project.AddMember(owner.Id, member.AsMember(ProjectRole.Viewer));
+        await project.Update(owner.Id, new ProjectPatch("Orchard", "apples"));
+
+        await fixture.Cluster.DeactivateAsync(project.GetGrainId());
+
+        var view = (await project.Get(member.Id)).Value!;
+        Assert.Equal("Orchard", view.Name);
+        Assert.Equal("apples", view.Description);
+        Assert.Equal(ProjectRole.Viewer, view.Role);
+        Assert.Equal(2, (await project.GetMembers(owner.Id)).Value!.Count);
+    }
+
+    [Fact]
+    public async Task Deleting_a_project_purges_its_tasks_and_memberships()
+    {
+        var owner = await Grains.RegisterAsync("Owner");
+        var member = await Grains.RegisterAsync("Member");
+        var projectId = await Grains.CreateProjectAsync(owner);
+        var project = Grains.GetGrain<IProjectGrain>(projectId);
+        await project.AddMember(owner.Id, member.AsMember(ProjectRole.Editor));
+        var taskIds = new List<string>();
+        for (var i = 0; i < 40; i++)
+        {
+            taskIds.Add((await project.CreateTask(member.Id, new TaskDraft($"t{i}", null, TaskItemStatus.Todo, TaskPriority.Low))).Value!.Id);
+        }
+
+        Assert.True((await project.Delete(owner.Id)).IsOk);
+
+        Assert.Equal(Outcome.NotFound, (await project.Get(owner.Id)).Outcome);
+        Assert.Null(await project.GetRole(owner.Id));
+        foreach (var taskId in taskIds)
+        {
+            Assert.Equal(Outcome.NotFound, (await Grains.GetGrain<ITaskGrain>(ITaskGrain.KeyOf(projectId, taskId)).Get(owner.Id)).Outcome);
+        }
+
+        Assert.DoesNotContain(projectId, await Grains.GetGrain<IUserGrain>(owner.Id).GetProjectIds());
+        Assert.DoesNotContain(projectId, await Grains.GetGrain<IUserGrain>(member.Id).GetProjectIds());
+    }
+
+    [Fact]
+    public async Task Task_ids_sort_in_creation_order_and_pages_follow_them()
+    {
+        var owner = await Grains.RegisterAsync();
+        var projectId = await Grains.CreateProjectAsync(owner);
+        var project = Grains.GetGrain<IProjectGrain>(projectId);
+        var ids = new List<string>();
+        for (var i = 0; i < 30; i++)
+        {
+            ids.Add((await project.CreateTask(owner.Id, new TaskDraft($"t{i}", null, i % 2 == 0 ? TaskItemStatus.Done : TaskItemStatus.Todo, TaskPriority.Low))).Value!.Id);
+        }
+
+        Assert.Equal(ids.Order(StringComparer.Ordinal), ids);
+        var first = (await project.ListTasks(owner.Id, null, 20, null)).Value!;
+        var second = (await project.ListTasks(owner.Id, null, 20, first.NextCursor)).Value!;
+        Assert.Equal(ids, first.Items.Concat(second.Items).Select(t => t.Id));
+        Assert.Null(second.NextCursor);
+
+        var done = (await project.ListTasks(owner.Id, TaskItemStatus.Done, 200, null)).Value!;
+        Assert.Equal(15, done.Items.Count);
+        Assert.Equal(Outcome.Invalid, (await project.ListTasks(owner.Id, null, 0, null)).Outcome);
+        Assert.Equal(Outcome.Invalid, (await project.ListTasks(owner.Id, null, 10, "%%%")).Outcome);
+    }
+}
