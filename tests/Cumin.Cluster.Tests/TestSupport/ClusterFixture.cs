@@ -104,7 +104,11 @@ public abstract class ClusterFixture : IAsyncLifetime
             SiloPorts.Add(siloPort);
         }
 
-        await silo.WaitUntilHealthyAsync("/health/live", TimeSpan.FromSeconds(90));
+        // The silo's health paths as deployment definitions use them (DeploymentDefinitionTests): proven here on the real process.
+        foreach (var path in ProgramConfiguration.Silo.HealthPaths)
+        {
+            await silo.WaitUntilHealthyAsync(path, TimeSpan.FromSeconds(90));
+        }
         return silo;
     }
 
@@ -117,7 +121,10 @@ public abstract class ClusterFixture : IAsyncLifetime
             Apis.Add(api);
         }
 
-        await api.WaitUntilHealthyAsync("/health/ready", TimeSpan.FromSeconds(90));
+        foreach (var path in ProgramConfiguration.Api.HealthPaths)
+        {
+            await api.WaitUntilHealthyAsync(path, TimeSpan.FromSeconds(90));
+        }
         return api;
     }
 
