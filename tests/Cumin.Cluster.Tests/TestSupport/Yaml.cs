@@ -13,7 +13,7 @@ public static class Yaml
         return (YamlMappingNode)stream.Documents.Single().RootNode;
     }
 
-    public static YamlNode? Get(this YamlNode node, string key) =>
+    public static YamlNode? Get(this YamlNode? node, string key) =>
         node is YamlMappingNode mapping && mapping.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
 
     public static string? Scalar(this YamlNode? node) => (node as YamlScalarNode)?.Value;
