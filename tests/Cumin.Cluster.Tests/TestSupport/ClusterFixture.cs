@@ -4,7 +4,6 @@ using Cumin.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 using Orleans.Runtime;
 
@@ -76,7 +75,12 @@ public abstract class ClusterFixture : IAsyncLifetime
         var client = Host.CreateApplicationBuilder();
         client.Configuration.AddInMemoryCollection(Environment
             .Select(e => KeyValuePair.Create(e.Key.Replace("__", ":", StringComparison.Ordinal), e.Value)));
-        client.Logging.SetMinimumLevel(LogLevel.Warning);
+        // The test output is for the tests; the client's own chatter (start, stop) stays out of it.
+        client.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
+        });
         client.UseOrleansClient(orleans => orleans.UseCuminClustering(client.Configuration));
         _client = client.Build();
         await _client.StartAsync();
