@@ -1,11 +1,14 @@
 using Amazon.DynamoDBv2;
 using Cumin.Api.Auth;
 using Cumin.Api.Common;
+using Cumin.Api.Exports;
+using Cumin.Api.Notifications;
 using Cumin.Api.Operations;
 using Cumin.Api.Projects;
 using Cumin.Api.Tasks;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Npgsql;
@@ -86,6 +89,11 @@ public static class ApiHost
             configuration.GetConnectionString("Postgres") ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not set.")));
         services.AddSingleton<IProjectCounts, PostgresProjectCounts>();
         services.AddCuminHealthChecks();
+
+        services.AddSignalR().AddJsonProtocol(json => JsonSetup.Configure(json.PayloadSerializerOptions));
+        services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
+        services.AddSingleton<NotificationRelay>();
+        services.AddHostedService(sp => sp.GetRequiredService<NotificationRelay>());
         return builder;
     }
 
@@ -105,6 +113,8 @@ public static class ApiHost
         app.MapAuth();
         app.MapProjects();
         app.MapTasks();
+        app.MapExports();
+        app.MapNotifications();
         return app;
     }
 

@@ -1,4 +1,5 @@
 using Cumin.Grains.Common;
+using Cumin.Grains.Exports;
 using Cumin.Grains.Tasks;
 using Cumin.Grains.Users;
 using Microsoft.AspNetCore.Identity;
@@ -18,6 +19,7 @@ public static class CuminGrainsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IPasswordHasher<UserState>, PasswordHasher<UserState>>();
         services.TryAddSingleton<ITaskCatalog, DynamoDBTaskCatalog>();
+        services.TryAddSingleton<IExportCatalog, DynamoDBExportCatalog>();
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using Cumin.Lambdas;
 using Cumin.Lambdas.Aggregation;
+using Cumin.Lambdas.Export;
 using Cumin.Lambdas.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -15,9 +16,11 @@ builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogL
 
 builder.Services.AddLambdasDatabase(builder.Configuration);
 builder.Services.AddAggregator(builder.Configuration);
+builder.Services.AddExporter(builder.Configuration);
 builder.Services.AddEventSourceRunner(builder.Configuration)
     .AddStreamEventSource<AggregatorFunction>(TableNames.Tasks)
-    .AddStreamEventSource<AggregatorFunction>(TableNames.Projects);
+    .AddStreamEventSource<AggregatorFunction>(TableNames.Projects)
+    .AddStreamEventSource<ExporterFunction>(TableNames.Jobs);
 
 using var host = builder.Build();
 if (migrateOnly)

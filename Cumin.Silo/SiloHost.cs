@@ -1,10 +1,12 @@
 using Amazon.DynamoDBv2;
 using Cumin.Clustering.Hosting;
 using Cumin.Common;
+using Cumin.Exports;
 using Cumin.Grains;
 using Cumin.Grains.Common;
 using Cumin.Orleans.DynamoDB;
 using Orleans.Dashboard;
+using Orleans.Streams;
 
 namespace Cumin.Silo;
 
@@ -55,6 +57,7 @@ public static class SiloHost
             ? new AmazonDynamoDBClient(new AmazonDynamoDBConfig { ServiceURL = url })
             : new AmazonDynamoDBClient());
         silo.AddCuminGrainStorage(configuration);
+        silo.AddCuminNotifications(configuration);
         if (options.Dashboard)
         {
             silo.AddDashboard();
@@ -89,6 +92,39 @@ public static class SiloHost
                 StreamViewType = "NEW_AND_OLD_IMAGES",
                 DeleteStateOnClear = true,
             };
+            // Export jobs: pk user id, sk export id (the job grain's key is "{userId}/{exportId}"); the INSERT record
+            // of a new job starts the exporter, which only needs the new image.
+            storage.Tables["export"] = new DynamoDBTableMapping
+            {
+                TableName = "jobs",
+                SortKeyName = "sk",
+                StreamViewType = "NEW_IMAGE",
+            };
         });
     }
+
+    /// <summary>
+    /// The exporter's completion messages: plain JSON on the SQS queue <c>Cumin:Notifications:QueueName</c> (default
+    /// <c>cumin-notifications</c>), delivered to the owner's user grain on stream <c>user-notifications/{userId}</c>.
+    /// Only implicit subscriptions consume it, so no pub/sub store is needed. Further SQS options bind from
+    /// <c>Cumin:Notifications:Sqs</c> (e.g. <c>WaitTime</c>, <c>VisibilityTimeout</c>).
+    /// </summary>
+    public static ISiloBuilder AddCuminNotifications(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var queueName = configuration[$"{NotificationSettings.Section}:QueueName"] is { Length: > 0 } name ? name : NotificationSettings.DefaultName;
+        return silo.AddSqsStreams(StorageNames.Notifications, sqs => sqs
+            .ConfigureSqs(options => options
+                .Bind(configuration.GetSection($"{NotificationSettings.Section}:Sqs"))
+                .Configure(sqsOptions => sqsOptions.QueueNames = [queueName]))
+            .AddJsonMessageMapping<ExportCompletedMessage>(StorageNames.UserNotificationsNamespace, "userId")
+            .ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly));
+    }
+}
+
+/// <summary>Configuration section <c>Cumin:Notifications</c>: the SQS queue the exporter writes and the silos read.</summary>
+public static class NotificationSettings
+{
+    public const string Section = "Cumin:Notifications";
+
+    public const string DefaultName = "cumin-notifications";
 }

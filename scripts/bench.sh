@@ -8,7 +8,7 @@ set -euo pipefail
 source "$(dirname "$0")/stack.sh"
 cd "$STACK_ROOT"
 
-ALL=(storage api counts)
+ALL=(storage api counts export)
 stack_install
 if ! command -v wrk >/dev/null; then
   log "installing wrk from Debian's packages (the HTTP load generator of the api benchmark)"

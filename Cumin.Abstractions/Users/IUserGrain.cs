@@ -1,4 +1,6 @@
 using Cumin.Common;
+using Cumin.Exports;
+using Cumin.Notifications;
 using Cumin.Projects;
 
 namespace Cumin.Users;
@@ -37,6 +39,25 @@ public interface IUserGrain : IGrainWithStringKey
 
     [Alias("leave")]
     Task LeaveProject(string projectId);
+
+    /// <summary>Starts an export of a project the user is a member of (any role); NotFound otherwise.</summary>
+    [Alias("start-export")]
+    Task<Reply<ExportView>> StartExport(string projectId);
+
+    /// <summary>The user's exports, newest first (at most <see cref="ExportLimits.ListMax"/>).</summary>
+    [Alias("exports"), ReadOnly]
+    Task<IReadOnlyList<ExportView>> ListExports();
+
+    /// <summary>The newest <paramref name="limit"/> notifications, newest first.</summary>
+    [Alias("notifications"), ReadOnly]
+    Task<IReadOnlyList<UserNotification>> GetNotifications(int limit);
+
+    /// <summary>Subscribes an API host's observer, or renews its subscription; it lapses after <see cref="NotificationLimits.ObserverLifetime"/>.</summary>
+    [Alias("subscribe")]
+    Task Subscribe(INotificationObserver observer);
+
+    [Alias("unsubscribe")]
+    Task Unsubscribe(INotificationObserver observer);
 }
 
 /// <summary>Reserves one normalised e-mail address for one user, so registrations race safely. Key: normalised e-mail.</summary>

@@ -44,7 +44,7 @@ public sealed class ProjectGrain(
             UpdatedAt = now,
             Members = [new MemberState { UserId = owner.UserId, Name = owner.Name, Email = owner.Email, Role = ProjectRole.Owner, AddedAt = now }],
         };
-        await WriteOrReload();
+        await state.WriteOrDeactivateAsync(this);
         return Reply<ProjectView>.Ok(View(ProjectRole.Owner));
     }
 
@@ -71,7 +71,7 @@ public sealed class ProjectGrain(
             project.Name = patch.Name ?? project.Name;
             project.Description = patch.Description ?? project.Description;
             project.UpdatedAt = timeProvider.GetUtcNow();
-            await WriteOrReload();
+            await state.WriteOrDeactivateAsync(this);
         }
 
         return Reply<ProjectView>.Ok(View(RoleOrNull(callerId)!.Value));
@@ -140,7 +140,7 @@ public sealed class ProjectGrain(
             Role = member.Role,
             AddedAt = timeProvider.GetUtcNow(),
         });
-        await WriteOrReload();
+        await state.WriteOrDeactivateAsync(this);
         return Reply<Member>.Ok(member);
     }
 
@@ -163,7 +163,7 @@ public sealed class ProjectGrain(
         }
 
         state.State.Members.Remove(member);
-        await WriteOrReload();
+        await state.WriteOrDeactivateAsync(this);
         await GrainFactory.GetGrain<IUserGrain>(userId).LeaveProject(Id);
         return Reply<bool>.Ok(true);
     }
@@ -216,18 +216,4 @@ public sealed class ProjectGrain(
     }
 
     private static Reply<T> NotFound<T>(string detail = "project not found") => Reply<T>.Fail(Outcome.NotFound, detail);
-
-    /// <summary>A failed write may or may not have landed: drop the activation so the next call reads what is stored.</summary>
-    private async Task WriteOrReload()
-    {
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            DeactivateOnIdle();
-            throw;
-        }
-    }
 }

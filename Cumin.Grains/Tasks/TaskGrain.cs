@@ -139,17 +139,11 @@ public sealed class TaskGrain(
     {
         try
         {
-            await state.WriteStateAsync();
+            await state.WriteOrDeactivateAsync(this);
         }
-        catch
+        catch when (previous is not null)
         {
-            // The write may have landed even though it failed here: restore, and let the next call reload from storage.
-            if (previous is not null)
-            {
-                state.State = previous;
-            }
-
-            DeactivateOnIdle();
+            state.State = previous;
             throw;
         }
     }

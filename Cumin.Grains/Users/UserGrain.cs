@@ -1,21 +1,36 @@
 using System.Security.Cryptography;
 using System.Text;
+using Cumin.Exports;
 using Cumin.Grains.Common;
+using Cumin.Grains.Exports;
+using Cumin.Notifications;
 using Cumin.Projects;
 using Cumin.Users;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Streams;
+using Orleans.Utilities;
 
 namespace Cumin.Grains.Users;
 
-/// <summary>A user: profile, password, refresh-token families and the projects they belong to.</summary>
-public sealed class UserGrain(
+/// <summary>
+/// A user: profile, password, refresh-token families, the projects they belong to, their exports and notifications.
+/// Export results arrive on the implicit stream <c>user-notifications/{userId}</c> (SQS, from the exporter).
+/// </summary>
+[ImplicitStreamSubscription(StorageNames.UserNotificationsNamespace)]
+public sealed partial class UserGrain(
     [PersistentState("user", StorageNames.Grains)] IPersistentState<UserState> state,
     IPasswordHasher<UserState> passwordHasher,
     IOptions<RefreshTokenOptions> options,
-    TimeProvider timeProvider) : Grain, IUserGrain
+    IExportCatalog exportCatalog,
+    TimeProvider timeProvider,
+    ILogger<UserGrain> logger) : Grain, IUserGrain
 {
     private readonly RefreshTokenOptions _options = options.Value;
+    private readonly ObserverManager<INotificationObserver> _observers =
+        new(NotificationLimits.ObserverLifetime, logger) { GetDateTime = () => timeProvider.GetUtcNow().UtcDateTime };
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -33,7 +48,7 @@ public sealed class UserGrain(
 
         state.State = new UserState { Id = Id, Name = name, Email = email, CreatedAt = timeProvider.GetUtcNow() };
         state.State.PasswordHash = passwordHasher.HashPassword(state.State, password);
-        await WriteOrReload();
+        await state.WriteOrDeactivateAsync(this);
         return Reply<UserProfile>.Ok(Profile());
     }
 
@@ -62,7 +77,7 @@ public sealed class UserGrain(
         Prune(now);
         state.State.RefreshFamilies.Add(family);
         var token = Rotate(family, now);
-        await WriteOrReload();
+        await state.WriteOrDeactivateAsync(this);
         return Reply<SignIn>.Ok(new SignIn(Profile(), token.ToString(), family.CurrentExpiresAt));
     }
 
@@ -84,7 +99,7 @@ public sealed class UserGrain(
             }
 
             var token = Rotate(family, now);
-            await WriteOrReload();
+            await state.WriteOrDeactivateAsync(this);
             return Reply<SignIn>.Ok(new SignIn(Profile(), token.ToString(), family.CurrentExpiresAt));
         }
 
@@ -92,7 +107,7 @@ public sealed class UserGrain(
         {
             // A spent token came back: someone holds a copy. Every token of the family dies.
             family.Revoked = true;
-            await WriteOrReload();
+            await state.WriteOrDeactivateAsync(this);
             return Reply<SignIn>.Fail(Outcome.Unauthorized, "refresh token reused; the session has been revoked");
         }
 
@@ -111,7 +126,7 @@ public sealed class UserGrain(
         if (!family.Revoked)
         {
             family.Revoked = true;
-            await WriteOrReload();
+            await state.WriteOrDeactivateAsync(this);
         }
 
         return Reply<bool>.Ok(true);
@@ -127,13 +142,13 @@ public sealed class UserGrain(
         var projectId = SortableId.Shared.Next();
         // Listed first, created second: a failure in between leaves a harmless extra id, filtered out when listing.
         state.State.ProjectIds.Add(projectId);
-        await WriteOrReload();
+        await state.WriteOrDeactivateAsync(this);
         var owner = new Member(Id, state.State.Name, state.State.Email, ProjectRole.Owner);
         var created = await GrainFactory.GetGrain<IProjectGrain>(projectId).Create(owner, draft);
         if (!created.IsOk)
         {
             state.State.ProjectIds.Remove(projectId);
-            await WriteOrReload();
+            await state.WriteOrDeactivateAsync(this);
         }
 
         return created;
@@ -147,7 +162,7 @@ public sealed class UserGrain(
         if (state.RecordExists && !state.State.ProjectIds.Contains(projectId))
         {
             state.State.ProjectIds.Add(projectId);
-            await WriteOrReload();
+            await state.WriteOrDeactivateAsync(this);
         }
     }
 
@@ -155,9 +170,103 @@ public sealed class UserGrain(
     {
         if (state.RecordExists && state.State.ProjectIds.Remove(projectId))
         {
-            await WriteOrReload();
+            await state.WriteOrDeactivateAsync(this);
         }
     }
+
+    public async Task<Reply<ExportView>> StartExport(string projectId)
+    {
+        // GetRole interleaves, so asking the project from here cannot deadlock with a project calling this user.
+        if (!state.RecordExists || await GrainFactory.GetGrain<IProjectGrain>(projectId).GetRole(Id) is null)
+        {
+            return Reply<ExportView>.Fail(Outcome.NotFound, "project not found");
+        }
+
+        var exportId = SortableId.Shared.Next();
+        return await GrainFactory.GetGrain<IExportJobGrain>(IExportJobGrain.KeyOf(Id, exportId)).Create(projectId);
+    }
+
+    public async Task<IReadOnlyList<ExportView>> ListExports() =>
+        state.RecordExists ? await exportCatalog.ListAsync(Id, ExportLimits.ListMax) : [];
+
+    public Task<IReadOnlyList<UserNotification>> GetNotifications(int limit) =>
+        Task.FromResult<IReadOnlyList<UserNotification>>(
+            [.. Enumerable.Reverse(state.State.Notifications).Take(Math.Clamp(limit, 0, NotificationLimits.Kept))]);
+
+    public Task Subscribe(INotificationObserver observer)
+    {
+        _observers.Subscribe(observer, observer);
+        return Task.CompletedTask;
+    }
+
+    public Task Unsubscribe(INotificationObserver observer)
+    {
+        _observers.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Hosts without the notifications stream provider (grain tests of other features) simply get no notifications.
+        var provider = ServiceProvider.GetKeyedService<IStreamProvider>(StorageNames.Notifications);
+        if (provider is not null)
+        {
+            var stream = provider.GetStream<ExportCompletedMessage>(StreamId.Create(StorageNames.UserNotificationsNamespace, Id));
+            await stream.SubscribeAsync(OnExportEndedAsync);
+        }
+    }
+
+    /// <summary>
+    /// Records an export's end as a notification, once per export id (SQS and the exporter deliver at least once), then
+    /// pushes it to the subscribed API hosts. A failed write throws, so the stream delivers the message again.
+    /// </summary>
+    private async Task OnExportEndedAsync(ExportCompletedMessage message, StreamSequenceToken? token)
+    {
+        if (!state.RecordExists || message.Type is not (ExportCompletedMessage.Completed or ExportCompletedMessage.Failed))
+        {
+            LogIgnoredMessage(logger, Id, message.Type, message.ExportId);
+            return;
+        }
+
+        var kept = state.State.Notifications;
+        if (kept.Exists(n => n.Data.ExportId == message.ExportId))
+        {
+            return;
+        }
+
+        var notification = new UserNotification(
+            SortableId.Shared.Next(),
+            message.Type,
+            timeProvider.GetUtcNow(),
+            message.Type == ExportCompletedMessage.Completed
+                ? $"Your export of {message.TaskCount ?? 0} tasks is ready to download."
+                : $"Your export failed: {message.Error ?? "unknown error"}",
+            new NotificationData(message.ExportId, message.ProjectId, message.Url, message.UrlExpiresAt, message.TaskCount, message.Error));
+        var previous = kept.ToList();
+        kept.Add(notification);
+        if (kept.Count > NotificationLimits.Kept)
+        {
+            kept.RemoveRange(0, kept.Count - NotificationLimits.Kept);
+        }
+
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Memory must not run ahead of storage, or the redelivered message would be taken for a duplicate.
+            state.State.Notifications = previous;
+            DeactivateOnIdle();
+            throw;
+        }
+
+        // One-way calls: this awaits the sending, never an API host.
+        await _observers.Notify(observer => observer.Notify(notification));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId} ignored a '{Type}' message about export {ExportId}")]
+    private static partial void LogIgnoredMessage(ILogger logger, string userId, string type, string exportId);
 
     private UserProfile Profile() => new(state.State.Id, state.State.Name, state.State.Email, state.State.CreatedAt);
 
@@ -199,17 +308,4 @@ public sealed class UserGrain(
         && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(storedHash), Encoding.ASCII.GetBytes(hash));
 
     private static Reply<SignIn> Unauthorized() => Reply<SignIn>.Fail(Outcome.Unauthorized, "invalid credentials");
-
-    private async Task WriteOrReload()
-    {
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            DeactivateOnIdle();
-            throw;
-        }
-    }
 }

@@ -1,3 +1,5 @@
+using Cumin.Notifications;
+
 namespace Cumin.Grains.Users;
 
 /// <summary>A user as stored in the <c>users</c> table (pk user id).</summary>
@@ -18,6 +20,12 @@ public sealed class UserState
     public List<string> ProjectIds { get; set; } = [];
 
     public List<RefreshFamily> RefreshFamilies { get; set; } = [];
+
+    /// <summary>
+    /// The newest notifications, oldest first, at most <see cref="NotificationLimits.Kept"/>: about 1.5 KB each with a
+    /// presigned URL, so 150 KB at most, well inside the 400 KB item next to the refresh families.
+    /// </summary>
+    public List<UserNotification> Notifications { get; set; } = [];
 }
 
 /// <summary>

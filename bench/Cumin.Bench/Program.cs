@@ -5,6 +5,7 @@ using Cumin.Bench;
 //   storage-cpu                                                            the provider's own CPU cost per operation
 //   api [--connections 32] [--seconds 15] [--tasks 200]                    GET/PATCH of a task through the running API
 //   counts [--changes 1000] [--projects 50] [--workers 10] [--burst 2000]  lag from PATCH to the count in GET /api/projects
+//   export                                                                 POST to SignalR notification, exporter memory (1k/10k/100k)
 // One class per benchmark; add a case here to add one.
 var command = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "storage";
 var rest = args.Length > 0 && args[0] == command ? args[1..] : args;
@@ -19,7 +20,9 @@ switch (command)
         return await ApiBenchmark.RunAsync(rest);
     case "counts":
         return await CountsBenchmark.RunAsync(rest);
+    case "export":
+        return await ExportBenchmark.RunAsync(rest);
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{command}'. Known: storage, storage-cpu, api, counts.");
+        Console.Error.WriteLine($"Unknown benchmark '{command}'. Known: storage, storage-cpu, api, counts, export.");
         return 2;
 }

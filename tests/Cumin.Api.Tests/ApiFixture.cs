@@ -1,6 +1,9 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Cumin.Lambdas;
+using Cumin.Lambdas.Export;
+using Cumin.Lambdas.Hosting;
 using Cumin.Silo;
 using Cumin.Testing;
 using Microsoft.AspNetCore.Hosting;
@@ -11,6 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Cumin.Api.Tests;
 
@@ -23,6 +27,7 @@ public class ApiFixture : IAsyncLifetime
     public const string SigningKey = "cumin-test-signing-key-0123456789-0123456789-abcdef";
 
     private IHost? _silo;
+    private IHost? _runner;
 
     public Dictionary<string, string?> Settings { get; } = [];
 
@@ -44,6 +49,10 @@ public class ApiFixture : IAsyncLifetime
         // The tests register and log in many users from one address; the limits themselves are tested with low values.
         Settings["Cumin:RateLimits:AuthPerClientPerMinute"] = "100000";
         Settings["Cumin:RateLimits:AuthPerEmailPerMinute"] = "1000";
+        // Exports: this fixture's own queue and bucket; the silo reads the queue with short polls so it stops quickly.
+        Settings["Cumin:Notifications:QueueName"] = LocalStack.UniquePrefix("api") + "notifications";
+        Settings["Cumin:Notifications:Sqs:WaitTime"] = "00:00:02";
+        Settings["Cumin:Exports:Bucket"] = LocalStack.UniquePrefix("api-exports").TrimEnd('-');
         Configure(Settings);
 
         var silo = Host.CreateApplicationBuilder();
@@ -54,6 +63,27 @@ public class ApiFixture : IAsyncLifetime
 
         Api = new ApiFactory(Settings);
         Api.StartServer();
+
+        _runner = BuildRunner(Settings);
+        await _runner.StartAsync();
+    }
+
+    /// <summary>The Lambdas' local event-source runner with the exporter on the jobs table, as Cumin.Lambdas' Program wires it.</summary>
+    private static IHost BuildRunner(IReadOnlyDictionary<string, string?> settings)
+    {
+        var runner = Host.CreateApplicationBuilder();
+        runner.Configuration.AddInMemoryCollection(settings);
+        runner.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Cumin:Runner:PollInterval"] = "00:00:00.100",
+            ["Cumin:Runner:DescribeInterval"] = "00:00:00.500",
+            ["Cumin:Runner:TableWaitInterval"] = "00:00:00.200",
+        });
+        runner.Logging.SetMinimumLevel(LogLevel.Warning);
+        runner.Services.AddLambdasDatabase(runner.Configuration);
+        runner.Services.AddExporter(runner.Configuration);
+        runner.Services.AddEventSourceRunner(runner.Configuration).AddStreamEventSource<ExporterFunction>(TableNames.Jobs);
+        return runner.Build();
     }
 
     /// <summary>Lets a derived fixture change settings before the silo and the API start.</summary>
@@ -63,6 +93,12 @@ public class ApiFixture : IAsyncLifetime
 
     public virtual async Task DisposeAsync()
     {
+        if (_runner is not null)
+        {
+            await _runner.StopAsync();
+            _runner.Dispose();
+        }
+
         await Api.DisposeAsync();
         if (_silo is not null)
         {

@@ -59,6 +59,10 @@ public sealed class OperationsTests(ApiFixture fixture)
             ["/api/projects/{projectId}/members/{userId}"] = ["delete"],
             ["/api/projects/{projectId}/tasks"] = ["get", "post"],
             ["/api/projects/{projectId}/tasks/{taskId}"] = ["get", "patch", "delete"],
+            ["/api/projects/{projectId}/exports"] = ["post"],
+            ["/api/exports"] = ["get"],
+            ["/api/exports/{exportId}"] = ["get"],
+            ["/api/notifications"] = ["get"],
         };
         foreach (var (path, methods) in expected)
         {
@@ -73,5 +77,8 @@ public sealed class OperationsTests(ApiFixture fixture)
         var taskPatch = paths.GetProperty("/api/projects/{projectId}/tasks/{taskId}").GetProperty("patch").GetProperty("responses");
         Assert.True(taskPatch.TryGetProperty("412", out _));
         Assert.True(taskPatch.TryGetProperty("200", out _));
+        var exportPost = paths.GetProperty("/api/projects/{projectId}/exports").GetProperty("post").GetProperty("responses");
+        Assert.True(exportPost.TryGetProperty("202", out _));
+        Assert.True(exportPost.TryGetProperty("404", out _));
     }
 }

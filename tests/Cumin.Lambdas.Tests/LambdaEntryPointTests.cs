@@ -70,3 +70,23 @@ public sealed class LambdaEntryPointTests
         }
     }
 }
+
+public sealed class ExporterEntryPointTests
+{
+    [Fact]
+    public async Task Exporter_handler_string_resolves_and_the_environment_built_function_ignores_non_INSERT_records()
+    {
+        const string handler = "Cumin.Lambdas::Cumin.Lambdas.Export.ExporterFunction::HandleAsync";
+        var parts = handler.Split("::");
+        var type = Assembly.Load(parts[0]).GetType(parts[1], throwOnError: true)!;
+        var method = Assert.Single(type.GetMethods(BindingFlags.Public | BindingFlags.Instance), m => m.Name == parts[2]);
+        Assert.Equal([typeof(Stream)], method.GetParameters().Select(p => p.ParameterType));
+        Assert.Equal(typeof(Task<Stream>), method.ReturnType);
+
+        var function = Activator.CreateInstance(type)!;
+        var record = new Cumin.Lambdas.Streams.DynamoDbStreamRecord { EventName = "MODIFY", EventId = "e1" };
+        var output = await (Task<Stream>)method.Invoke(function, [StreamEvents.Payload(record)])!;
+
+        Assert.Equal("""{"batchItemFailures":[]}""", await new StreamReader(output).ReadToEndAsync());
+    }
+}

@@ -1,0 +1,60 @@
+using System.Security.Claims;
+using Cumin.Api.Common;
+using Cumin.Exports;
+using Cumin.Users;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Cumin.Api.Exports;
+
+public sealed record ExportList(IReadOnlyList<ExportView> Items);
+
+/// <summary>
+/// POST /api/projects/{projectId}/exports starts an export (any member); /api/exports lists and reads the caller's
+/// own. The CSV is made by ExporterFunction from the job's stream record; the job's status follows it.
+/// </summary>
+public static class ExportEndpoints
+{
+    public static IEndpointRouteBuilder MapExports(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/projects/{projectId}/exports", Start)
+            .WithTags("Exports")
+            .RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        var group = app.MapGroup("/api/exports").WithTags("Exports").RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        group.MapGet("/", List);
+        group.MapGet("/{exportId}", Get).ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    private static async Task<Results<Accepted<ExportView>, ProblemHttpResult>> Start(string projectId, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!Caller.AreWellFormed(projectId))
+        {
+            return Problems.NotFound();
+        }
+
+        var reply = await grains.GetGrain<IUserGrain>(user.Id()).StartExport(projectId);
+        return reply.IsOk
+            ? TypedResults.Accepted($"/api/exports/{reply.Value!.Id}", reply.Value)
+            : Problems.For(reply);
+    }
+
+    /// <summary>The caller's newest exports (at most <see cref="ExportLimits.ListMax"/>), newest first.</summary>
+    private static async Task<Ok<ExportList>> List(ClaimsPrincipal user, IGrainFactory grains) =>
+        TypedResults.Ok(new ExportList(await grains.GetGrain<IUserGrain>(user.Id()).ListExports()));
+
+    private static async Task<Results<Ok<ExportView>, ProblemHttpResult>> Get(string exportId, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!Caller.AreWellFormed(exportId))
+        {
+            return Problems.NotFound();
+        }
+
+        // The grain key starts with the caller's id: another user's export id addresses nothing.
+        var export = await grains.GetGrain<IExportJobGrain>(IExportJobGrain.KeyOf(user.Id(), exportId)).Get();
+        return export is null ? Problems.NotFound("export not found") : TypedResults.Ok(export);
+    }
+}
