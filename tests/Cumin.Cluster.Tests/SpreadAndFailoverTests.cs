@@ -2,9 +2,12 @@ using Cumin.Cluster.Tests.TestSupport;
 
 namespace Cumin.Cluster.Tests;
 
-public sealed class ThreeSiloCluster() : ClusterFixture(silos: 3, apis: 1);
+public sealed class ThreeSiloCluster() : ClusterFixture(silos: 3, apis: 2, runner: true);
 
-/// <summary>Three silo processes and an API process on one PostgreSQL membership table; one silo is killed (SIGKILL).</summary>
+/// <summary>
+/// Three silo processes, two API processes and the runner on one PostgreSQL membership table; one silo is killed
+/// (SIGKILL).
+/// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class SpreadAndFailoverTests(ThreeSiloCluster cluster) : IClassFixture<ThreeSiloCluster>
 {
@@ -26,6 +29,31 @@ public sealed class SpreadAndFailoverTests(ThreeSiloCluster cluster) : IClassFix
         var activations = await cluster.ActivationsAsync("task");
         var silos = keys.Select(key => activations.Single(a => a.Key.Key.ToString() == key).Value).ToList();
         Assert.True(silos.Distinct().Count() > 1, $"all {keys.Count} task grains are on {silos[0]}");
+    }
+
+    [Fact]
+    public async Task A_user_connected_to_one_api_instance_is_notified_of_an_export_started_through_the_other()
+    {
+        using var api = await CuminApi.SignUpAsync(cluster.Apis[0].Url);
+        var projectId = await api.CreateProjectAsync("notify");
+        for (var i = 0; i < 3; i++)
+        {
+            await api.CreateTaskAsync(projectId, $"task {i}");
+        }
+
+        // Connected to the second instance; the export starts through the first. The user grain, on whichever
+        // silo, must push to the observers of every API instance, not only of the one that called it.
+        await using var notifications = await NotificationConnection.ConnectAsync(cluster.Apis[1].Url, api.AccessToken);
+        var exportId = await api.StartExportAsync(projectId);
+
+        var notification = await notifications.WaitForAsync(exportId, TimeSpan.FromSeconds(90));
+        Assert.NotNull(notification);
+        Assert.Equal("export.completed", notification.Value.GetProperty("type").GetString());
+        Assert.Equal(3, notification.Value.GetProperty("data").GetProperty("taskCount").GetInt32());
+
+        var userGrain = (await cluster.ActivationsAsync("user")).Single(a => a.Key.Key.ToString() == api.UserId).Value;
+        Assert.Contains(userGrain, await cluster.ActiveSilosAsync());
+        Assert.True((await cluster.ActiveSilosAsync()).Count > 1);
     }
 
     [Fact]

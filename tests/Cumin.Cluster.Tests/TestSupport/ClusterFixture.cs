@@ -20,11 +20,17 @@ public abstract class ClusterFixture : IAsyncLifetime
 
     private IHost? _client;
 
-    protected ClusterFixture(int silos, int apis)
+    protected ClusterFixture(int silos, int apis, bool runner = false)
     {
         SiloCount = silos;
         ApiCount = apis;
+        WithRunner = runner;
     }
+
+    /// <summary>Whether the Lambdas' local runner (aggregator and exporter on the streams) runs too.</summary>
+    public bool WithRunner { get; }
+
+    public HostProcess? Runner { get; private set; }
 
     public int SiloCount { get; }
 
@@ -60,6 +66,7 @@ public abstract class ClusterFixture : IAsyncLifetime
         Environment["Cumin__Orleans__Membership__IAmAliveTablePublishTimeout"] = "00:00:02";
         Environment["Cumin__Tables__Prefix"] = LocalStack.UniquePrefix("cluster");
         Environment["Cumin__Notifications__QueueName"] = LocalStack.UniquePrefix("cluster") + "notifications";
+        Environment["Cumin__Exports__Bucket"] = LocalStack.UniquePrefix("cluster") + "exports";
         Environment["ConnectionStrings__Postgres"] = Postgres;
         Environment["Cumin__Auth__SigningKey"] = SigningKey;
         Environment["Cumin__RateLimits__AuthPerClientPerMinute"] = "100000";
@@ -70,6 +77,17 @@ public abstract class ClusterFixture : IAsyncLifetime
         // The first silo alone first: it creates the tables, so the others do not all race for them on two cores.
         await StartSiloAsync();
         await Task.WhenAll(Enumerable.Range(1, SiloCount - 1).Select(_ => StartSiloAsync()));
+        if (WithRunner)
+        {
+            // No HTTP: it is up when it has not exited; it waits for the streams itself.
+            Runner = HostProcess.Start("runner", "Cumin.Lambdas", FreePort.Next(), Environment);
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            if (Runner.HasExited)
+            {
+                throw new InvalidOperationException($"the runner exited with {Runner.ExitCode}:\n{Runner.Tail()}");
+            }
+        }
+
         await Task.WhenAll(Enumerable.Range(0, ApiCount).Select(_ => StartApiAsync()));
 
         var client = Host.CreateApplicationBuilder();
@@ -182,6 +200,6 @@ public abstract class ClusterFixture : IAsyncLifetime
             _client.Dispose();
         }
 
-        await Task.WhenAll(Apis.Concat(Silos).Select(p => p.DisposeAsync().AsTask()));
+        await Task.WhenAll(Apis.Concat(Silos).Concat(Runner is null ? [] : [Runner]).Select(p => p.DisposeAsync().AsTask()));
     }
 }

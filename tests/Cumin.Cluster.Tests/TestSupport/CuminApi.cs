@@ -57,6 +57,14 @@ public sealed class CuminApi : IDisposable
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }
 
+    /// <summary>POST /api/projects/{id}/exports; the export id.</summary>
+    public async Task<string> StartExportAsync(string projectId)
+    {
+        using var response = await _http.PostAsync($"/api/projects/{projectId}/exports", null);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+
     /// <summary>PATCHes the title; the acknowledged (title, version) on 200, null on any failure (a status, a timeout, a reset).</summary>
     public async Task<TaskVersion?> TryRenameAsync(string projectId, string taskId, string title)
     {

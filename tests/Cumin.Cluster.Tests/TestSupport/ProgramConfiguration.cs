@@ -4,6 +4,7 @@ using Cumin.Api.Auth;
 using Cumin.Api.Common;
 using Cumin.Clustering;
 using Cumin.Grains.Users;
+using Cumin.Lambdas.Export;
 using Cumin.Lambdas.Streams;
 using Cumin.Silo;
 using Orleans.Configuration;
@@ -47,7 +48,9 @@ public sealed class ProgramConfiguration
         .With(ClusteringOptions.MembershipSection, typeof(ClusterMembershipOptions))
         .With(Cumin.Grains.Common.TableOptions.Section, typeof(Cumin.Grains.Common.TableOptions))
         .With(RefreshTokenOptions.Section, typeof(RefreshTokenOptions))
-        .With(SiloHost.ShutdownTimeoutKey, "ConnectionStrings:" + ClusteringOptions.ConnectionStringName, "Cumin:DynamoDB:ServiceUrl");
+        .With(NotificationSettings.Section + ":Sqs", typeof(Cumin.Orleans.Sqs.SqsStreamOptions))
+        .With(SiloHost.ShutdownTimeoutKey, "ConnectionStrings:" + ClusteringOptions.ConnectionStringName, "Cumin:DynamoDB:ServiceUrl",
+            NotificationSettings.Section + ":QueueName");
 
     public static ProgramConfiguration Api { get; } = new ProgramConfiguration("Cumin.Api") { HealthPaths = ["/health/live", "/health/ready"] }
         .With(Runtime).With(WebHost).WithPrefix("Logging:")
@@ -62,7 +65,8 @@ public sealed class ProgramConfiguration
         .With(Runtime).WithPrefix("Logging:")
         .With(EventSourceRunnerOptions.SectionName, typeof(EventSourceRunnerOptions))
         .With(Cumin.Lambdas.TableOptions.SectionName, typeof(Cumin.Lambdas.TableOptions))
-        .With("ConnectionStrings:Postgres", "AWS_ENDPOINT_URL_DYNAMODBSTREAMS");
+        .With(ExporterOptions.SectionName, typeof(ExporterOptions))
+        .With("ConnectionStrings:Postgres", "AWS_ENDPOINT_URL_DYNAMODBSTREAMS", ExporterOptions.QueueNameKey, "Cumin:Exports:ServiceUrl");
 
     /// <summary>
     /// The aggregator Lambda's parameterless constructor reads these (Cumin.Lambdas/README.md, "Handlers"), plus what
@@ -73,15 +77,12 @@ public sealed class ProgramConfiguration
         .With(Cumin.Lambdas.TableOptions.SectionName, typeof(Cumin.Lambdas.TableOptions))
         .With("ConnectionStrings:Postgres");
 
-    /// <summary>
-    /// The exporter Lambda (the exports branch, not merged into this one yet): the variables its README documents.
-    /// When it lands, its options classes should replace this list as the aggregator's do above.
-    /// </summary>
+    /// <summary>The exporter Lambda's parameterless constructor: its options, the tables, the queue, an optional S3 endpoint.</summary>
     public static ProgramConfiguration ExporterFunction { get; } = new ProgramConfiguration("ExporterFunction")
         .WithPrefix("Logging:")
         .With(Cumin.Lambdas.TableOptions.SectionName, typeof(Cumin.Lambdas.TableOptions))
-        .With("Cumin:Exports:Bucket", "Cumin:Exports:UrlLifetime", "Cumin:Exports:PartSize", "Cumin:Exports:CreateMissing",
-            "Cumin:Notifications:QueueName");
+        .With(ExporterOptions.SectionName, typeof(ExporterOptions))
+        .With(ExporterOptions.QueueNameKey, "Cumin:Exports:ServiceUrl");
 
     public static ProgramConfiguration ForProject(string project) => project switch
     {
