@@ -49,7 +49,11 @@ error_log $NGINX_DIR/error.log warn;
 events { worker_connections 1024; }
 
 http {
-  access_log $NGINX_DIR/access.log;
+  # The path without its query string: SignalR's WebSocket URL carries the access token there. And which
+  # instance answered, to see the round robin.
+  log_format cumin '\$remote_addr [\$time_local] "\$request_method \$uri \$server_protocol" \$status '
+                   '\$body_bytes_sent \$request_time upstream=\$upstream_addr';
+  access_log $NGINX_DIR/access.log cumin;
   client_body_temp_path $NGINX_DIR/temp/body;
   proxy_temp_path $NGINX_DIR/temp/proxy;
   fastcgi_temp_path $NGINX_DIR/temp/fastcgi;
