@@ -7,6 +7,10 @@ run:
 test:
 	@bash scripts/test.sh
 
+# Several silos and two API instances on one PostgreSQL membership table, behind NGINX on :8080. Ctrl-C stops it.
+cluster:
+	@bash scripts/cluster.sh
+
 # Benchmarks print figures; see README "Measured figures". Usage: make bench [BENCH=storage]
 bench:
 	@bash scripts/bench.sh $(BENCH)

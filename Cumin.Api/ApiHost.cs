@@ -20,6 +20,11 @@ public static class ApiHost
 {
     public const int MaxRequestBodyBytes = 1024 * 1024;
 
+    /// <summary>How long a stopping API instance lets requests in flight finish (configuration, a TimeSpan).</summary>
+    public const string ShutdownTimeoutKey = "Cumin:ShutdownTimeout";
+
+    public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(25);
+
     public static WebApplicationBuilder AddCuminApi(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -32,6 +37,11 @@ public static class ApiHost
         });
 
         builder.UseOrleansClient(client => client.UseCuminClustering(configuration));
+        // SIGTERM: Kestrel stops accepting, lets requests in flight finish (the web host stops before the Orleans
+        // client, so they can still call grains), then the process exits. The load balancer has deregistered the task
+        // before ECS sends SIGTERM; ECS's stopTimeout (deploy/) is longer than this.
+        services.AddOptions<HostOptions>().Configure(host =>
+            host.ShutdownTimeout = configuration.GetValue(ShutdownTimeoutKey, DefaultShutdownTimeout));
 
         services.ConfigureHttpJsonOptions(json => JsonSetup.Configure(json.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

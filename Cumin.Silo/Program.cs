@@ -9,6 +9,10 @@ public static class Program
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.UseOrleans(silo => silo.AddCuminSilo(builder.Configuration));
+        // SIGTERM (docker stop, ECS) runs Orleans's graceful shutdown: the silo leaves the membership table,
+        // deactivates its grains and hands the directory over. Give it time; ECS's stopTimeout must be longer.
+        builder.Services.Configure<HostOptions>(host =>
+            host.ShutdownTimeout = builder.Configuration.GetValue(SiloHost.ShutdownTimeoutKey, SiloHost.DefaultShutdownTimeout));
         builder.Services.AddHealthChecks();
 
         var app = builder.Build();

@@ -1,4 +1,5 @@
 using Amazon.DynamoDBv2;
+using Cumin.Clustering.Hosting;
 using Cumin.Common;
 using Cumin.Exports;
 using Cumin.Grains;
@@ -22,6 +23,9 @@ public sealed class SiloOptions
 
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary><c>Localhost</c> (default) or <c>AdoNet</c>; the rest of clustering's settings: Cumin.Clustering's ClusteringOptions.</summary>
+    public Cumin.Clustering.ClusteringMode Clustering { get; set; } = Cumin.Clustering.ClusteringMode.Localhost;
+
     /// <summary>The Orleans dashboard at /dashboard on the silo's HTTP port. It profiles every grain call, which costs a little throughput.</summary>
     public bool Dashboard { get; set; } = true;
 }
@@ -32,12 +36,19 @@ public sealed class SiloOptions
 /// </summary>
 public static class SiloHost
 {
+    /// <summary>How long a stopping silo may take to shut down gracefully (configuration, a TimeSpan).</summary>
+    public const string ShutdownTimeoutKey = "Cumin:ShutdownTimeout";
+
+    /// <summary>Well under the 60 s stopTimeout of the ECS task definition (deploy/), far above the few seconds it takes.</summary>
+    public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(45);
+
     public static ISiloBuilder AddCuminSilo(this ISiloBuilder silo, IConfiguration configuration, bool clustering = true)
     {
         var options = configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
         if (clustering)
         {
-            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+            // Localhost (make run) or PostgreSQL membership (Cumin:Orleans:Clustering = AdoNet): Cumin.Clustering.
+            silo.UseCuminClustering(configuration);
         }
 
         silo.Services.AddCuminGrains(configuration);

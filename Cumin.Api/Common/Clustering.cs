@@ -1,6 +1,3 @@
-using System.Net;
-using Orleans.Configuration;
-
 namespace Cumin.Api.Common;
 
 /// <summary>Configuration section <c>Cumin:Orleans</c> as the API (an Orleans client) reads it.</summary>
@@ -15,6 +12,9 @@ public sealed class ClusterClientOptions
     /// <summary>The silo gateway to use with localhost clustering.</summary>
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary><c>Localhost</c> (default) or <c>AdoNet</c>: see Cumin.Clustering's ClusteringOptions, which the client reads.</summary>
+    public Cumin.Clustering.ClusteringMode Clustering { get; set; } = Cumin.Clustering.ClusteringMode.Localhost;
+
     public static ClusterClientOptions From(IConfiguration configuration) =>
         configuration.GetSection(Section).Get<ClusterClientOptions>() ?? new ClusterClientOptions();
 }
@@ -22,19 +22,13 @@ public sealed class ClusterClientOptions
 internal static class ClusterClientSetup
 {
     /// <summary>
-    /// Localhost clustering, with every setting read from configuration when options are first used (not when the
-    /// host is being built), so configuration added later by the environment or a test host applies.
+    /// Localhost or PostgreSQL (ADO.NET) clustering as <c>Cumin:Orleans:Clustering</c> says (Cumin.Clustering), with
+    /// every setting read from configuration when options are first used (not when the host is being built), so
+    /// configuration added later by the environment or a test host applies.
     /// </summary>
     public static IClientBuilder UseCuminClustering(this IClientBuilder client, IConfiguration configuration)
     {
-        client.UseStaticClustering(gateways => gateways.Configure(options =>
-            options.Gateways = [new IPEndPoint(IPAddress.Loopback, ClusterClientOptions.From(configuration).GatewayPort).ToGatewayUri()]));
-        client.Services.AddOptions<ClusterOptions>().Configure(options =>
-        {
-            var settings = ClusterClientOptions.From(configuration);
-            options.ClusterId = settings.ClusterId;
-            options.ServiceId = settings.ServiceId;
-        });
+        Cumin.Clustering.Hosting.ClusteringClientBuilderExtensions.UseCuminClustering(client, configuration);
         // Start even while the silos are still starting: keep trying to connect, every second.
         client.UseConnectionRetryFilter(async (exception, cancellationToken) =>
         {

@@ -1,0 +1,2 @@
+SELECT orleans_update_membership(
+    @DeploymentId, @Address, @Port, @Generation, @Status, @SuspectTimes, @IAmAliveTime, @Version);
