@@ -45,7 +45,7 @@ public static class AuthEndpoints
             return AuthRateLimits.TooManyRequests(http, wait);
         }
 
-        var reply = await grains.GetGrain<IEmailGrain>(email).Register(body.Name!.Trim(), body.Email!.Trim(), body.Password!);
+        var reply = await grains.Of<IEmailGrain>(email).Register(body.Name!.Trim(), body.Email!.Trim(), body.Password!);
         return reply.IsOk
             ? TypedResults.Created("/auth/me", UserResponse.From(reply.Value!))
             : Problems.For(reply);
@@ -60,7 +60,7 @@ public static class AuthEndpoints
             return AuthRateLimits.TooManyRequests(http, wait);
         }
 
-        var reply = await grains.GetGrain<IEmailGrain>(email).SignIn(body.Password!);
+        var reply = await grains.Of<IEmailGrain>(email).SignIn(body.Password!);
         return reply.IsOk
             ? TypedResults.Ok(Tokens(reply.Value!, tokens, options.Value))
             : Problems.For(Outcome.Unauthorized, "The e-mail address or the password is wrong.");
@@ -74,7 +74,7 @@ public static class AuthEndpoints
             return Problems.For(Outcome.Unauthorized, "The refresh token is not valid.");
         }
 
-        var reply = await grains.GetGrain<IUserGrain>(token.Value.UserId).Refresh(token.Value.FamilyId, token.Value.Secret);
+        var reply = await grains.Of<IUserGrain>(token.Value.UserId).Refresh(token.Value.FamilyId, token.Value.Secret);
         return reply.IsOk
             ? TypedResults.Ok(Tokens(reply.Value!, tokens, options.Value))
             : Problems.For(Outcome.Unauthorized, reply.Detail ?? "The refresh token is not valid.");
@@ -87,13 +87,13 @@ public static class AuthEndpoints
             return Problems.For(Outcome.Unauthorized, "The refresh token is not valid.");
         }
 
-        var reply = await grains.GetGrain<IUserGrain>(token.Value.UserId).SignOut(token.Value.FamilyId, token.Value.Secret);
+        var reply = await grains.Of<IUserGrain>(token.Value.UserId).SignOut(token.Value.FamilyId, token.Value.Secret);
         return reply.IsOk ? TypedResults.NoContent() : Problems.For(Outcome.Unauthorized, "The refresh token is not valid.");
     }
 
     private static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> Me(ClaimsPrincipal user, IGrainFactory grains)
     {
-        var profile = await grains.GetGrain<IUserGrain>(user.Id()).GetProfile();
+        var profile = await grains.Of<IUserGrain>(user.Id()).GetProfile();
         return profile is null
             ? Problems.For(Outcome.Unauthorized, "The user no longer exists.")
             : TypedResults.Ok(UserResponse.From(profile));

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Cumin.Api.Common;
 using Cumin.Exports;
 using Cumin.Users;
+using Cumin.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cumin.Api.Exports;
@@ -36,7 +37,7 @@ public static class ExportEndpoints
             return Problems.NotFound();
         }
 
-        var reply = await grains.GetGrain<IUserGrain>(user.Id()).StartExport(projectId);
+        var reply = await grains.Of<IUserGrain>(user.Id()).StartExport(projectId);
         return reply.IsOk
             ? TypedResults.Accepted($"/api/exports/{reply.Value!.Id}", reply.Value)
             : Problems.For(reply);
@@ -44,7 +45,7 @@ public static class ExportEndpoints
 
     /// <summary>The caller's newest exports (at most <see cref="ExportLimits.ListMax"/>), newest first.</summary>
     private static async Task<Ok<ExportList>> List(ClaimsPrincipal user, IGrainFactory grains) =>
-        TypedResults.Ok(new ExportList(await grains.GetGrain<IUserGrain>(user.Id()).ListExports()));
+        TypedResults.Ok(new ExportList(await grains.Of<IUserGrain>(user.Id()).ListExports()));
 
     private static async Task<Results<Ok<ExportView>, ProblemHttpResult>> Get(string exportId, ClaimsPrincipal user, IGrainFactory grains)
     {
@@ -54,7 +55,7 @@ public static class ExportEndpoints
         }
 
         // The grain key starts with the caller's id: another user's export id addresses nothing.
-        var export = await grains.GetGrain<IExportJobGrain>(IExportJobGrain.KeyOf(user.Id(), exportId)).Get();
+        var export = await grains.Of<IExportJobGrain>(IExportJobGrain.KeyOf(user.Id(), exportId)).Get();
         return export is null ? Problems.NotFound("export not found") : TypedResults.Ok(export);
     }
 }

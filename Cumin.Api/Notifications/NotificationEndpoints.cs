@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Cumin.Api.Common;
 using Cumin.Notifications;
 using Cumin.Users;
+using Cumin.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cumin.Api.Notifications;
@@ -29,7 +30,7 @@ public static class NotificationEndpoints
             return Problems.BadRequest($"limit must be 1-{NotificationLimits.Kept}");
         }
 
-        var items = await grains.GetGrain<IUserGrain>(user.Id()).GetNotifications(limit ?? NotificationLimits.PageDefault);
+        var items = await grains.Of<IUserGrain>(user.Id()).GetNotifications(limit ?? NotificationLimits.PageDefault);
         return TypedResults.Ok(new NotificationList(items));
     }
 }

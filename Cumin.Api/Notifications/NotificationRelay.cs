@@ -1,5 +1,6 @@
 using Cumin.Notifications;
 using Cumin.Users;
+using Cumin.Common;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Cumin.Api.Notifications;
@@ -73,7 +74,7 @@ public sealed partial class NotificationRelay(
 
         try
         {
-            await grains.GetGrain<IUserGrain>(userId).Unsubscribe(closed.Reference);
+            await grains.Of<IUserGrain>(userId).Unsubscribe(closed.Reference);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -109,7 +110,7 @@ public sealed partial class NotificationRelay(
     {
         try
         {
-            await grains.GetGrain<IUserGrain>(listener.UserId).Subscribe(listener.Reference);
+            await grains.Of<IUserGrain>(listener.UserId).Subscribe(listener.Reference);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Cumin.Api.Common;
 using Cumin.Projects;
 using Cumin.Users;
+using Cumin.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cumin.Api.Projects;
@@ -41,8 +42,8 @@ public static class ProjectEndpoints
     private static async Task<Ok<ProjectList>> List(ClaimsPrincipal user, IGrainFactory grains, IProjectCounts counts, CancellationToken cancellationToken)
     {
         var callerId = user.Id();
-        var ids = await grains.GetGrain<IUserGrain>(callerId).GetProjectIds();
-        var replies = await Task.WhenAll(ids.Select(id => grains.GetGrain<IProjectGrain>(id).Get(callerId)));
+        var ids = await grains.Of<IUserGrain>(callerId).GetProjectIds();
+        var replies = await Task.WhenAll(ids.Select(id => grains.Of<IProjectGrain>(id).Get(callerId)));
         var views = replies.Where(r => r.IsOk).Select(r => r.Value!).OrderBy(v => v.CreatedAt).ToList();
         var known = await counts.GetAsync(views.Select(v => v.Id).ToList(), cancellationToken);
         return TypedResults.Ok(new ProjectList(
@@ -52,7 +53,7 @@ public static class ProjectEndpoints
     private static async Task<Results<Created<ProjectResponse>, ProblemHttpResult>> Create(
         CreateProjectRequest body, ClaimsPrincipal user, IGrainFactory grains)
     {
-        var reply = await grains.GetGrain<IUserGrain>(user.Id()).CreateProject(new ProjectDraft(body.Name!, body.Description));
+        var reply = await grains.Of<IUserGrain>(user.Id()).CreateProject(new ProjectDraft(body.Name!, body.Description));
         return reply.IsOk
             ? TypedResults.Created($"/api/projects/{reply.Value!.Id}", ProjectResponse.From(reply.Value, StatusCounts.Zero))
             : Problems.For(reply);
@@ -66,7 +67,7 @@ public static class ProjectEndpoints
             return Problems.NotFound();
         }
 
-        var reply = await grains.GetGrain<IProjectGrain>(projectId).Get(user.Id());
+        var reply = await grains.Of<IProjectGrain>(projectId).Get(user.Id());
         return reply.IsOk
             ? TypedResults.Ok(ProjectResponse.From(reply.Value!, await CountsOf(counts, projectId, cancellationToken)))
             : Problems.For(reply);
@@ -80,7 +81,7 @@ public static class ProjectEndpoints
             return Problems.NotFound();
         }
 
-        var reply = await grains.GetGrain<IProjectGrain>(projectId).Update(user.Id(), new ProjectPatch(body.Name, body.Description));
+        var reply = await grains.Of<IProjectGrain>(projectId).Update(user.Id(), new ProjectPatch(body.Name, body.Description));
         return reply.IsOk
             ? TypedResults.Ok(ProjectResponse.From(reply.Value!, await CountsOf(counts, projectId, cancellationToken)))
             : Problems.For(reply);
@@ -93,7 +94,7 @@ public static class ProjectEndpoints
             return Problems.NotFound();
         }
 
-        var reply = await grains.GetGrain<IProjectGrain>(projectId).Delete(user.Id());
+        var reply = await grains.Of<IProjectGrain>(projectId).Delete(user.Id());
         return reply.IsOk ? TypedResults.NoContent() : Problems.For(reply);
     }
 
@@ -104,7 +105,7 @@ public static class ProjectEndpoints
             return Problems.NotFound();
         }
 
-        var reply = await grains.GetGrain<IProjectGrain>(projectId).GetMembers(user.Id());
+        var reply = await grains.Of<IProjectGrain>(projectId).GetMembers(user.Id());
         return reply.IsOk
             ? TypedResults.Ok(new MemberList(reply.Value!.Select(MemberResponse.From).ToList()))
             : Problems.For(reply);
@@ -123,7 +124,7 @@ public static class ProjectEndpoints
             return Problems.BadRequest("role must be editor or viewer");
         }
 
-        var project = grains.GetGrain<IProjectGrain>(projectId);
+        var project = grains.Of<IProjectGrain>(projectId);
         var callerId = user.Id();
         // Only the owner learns whether an address is registered: everyone else is answered before the lookup.
         var callerRole = await project.GetRole(callerId);
@@ -137,8 +138,8 @@ public static class ProjectEndpoints
             return Problems.For(Cumin.Common.Outcome.Forbidden, "only the owner manages members");
         }
 
-        var userId = await grains.GetGrain<IEmailGrain>(UserLimits.NormalizeEmail(body.Email!)).GetUserId();
-        var profile = userId is null ? null : await grains.GetGrain<IUserGrain>(userId).GetProfile();
+        var userId = await grains.Of<IEmailGrain>(UserLimits.NormalizeEmail(body.Email!)).GetUserId();
+        var profile = userId is null ? null : await grains.Of<IUserGrain>(userId).GetProfile();
         if (profile is null)
         {
             return Problems.NotFound("No user is registered with that e-mail address.");
@@ -158,7 +159,7 @@ public static class ProjectEndpoints
             return Problems.NotFound();
         }
 
-        var reply = await grains.GetGrain<IProjectGrain>(projectId).RemoveMember(user.Id(), userId);
+        var reply = await grains.Of<IProjectGrain>(projectId).RemoveMember(user.Id(), userId);
         return reply.IsOk ? TypedResults.NoContent() : Problems.For(reply);
     }
 

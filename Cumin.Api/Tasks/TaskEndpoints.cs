@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using Cumin.Api.Common;
+using Cumin.Common;
 using Cumin.Projects;
 using Cumin.Tasks;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -57,7 +58,7 @@ public static class TaskEndpoints
             return Problems.BadRequest($"limit must be a whole number from 1 to {TaskLimits.PageMax}");
         }
 
-        var reply = await grains.GetGrain<IProjectGrain>(projectId).ListTasks(user.Id(), wanted, pageSize, cursor);
+        var reply = await grains.Of<IProjectGrain>(projectId).ListTasks(user.Id(), wanted, pageSize, cursor);
         return reply.IsOk ? TypedResults.Ok(new TaskList(reply.Value!.Items, reply.Value.NextCursor)) : Problems.For(reply);
     }
 
@@ -70,7 +71,7 @@ public static class TaskEndpoints
         }
 
         var draft = new TaskDraft(body.Title!, body.Description, body.Status ?? TaskItemStatus.Todo, body.Priority ?? TaskPriority.Medium);
-        var reply = await grains.GetGrain<IProjectGrain>(projectId).CreateTask(user.Id(), draft);
+        var reply = await grains.Of<IProjectGrain>(projectId).CreateTask(user.Id(), draft);
         if (!reply.IsOk)
         {
             return Problems.For(reply);
@@ -123,7 +124,7 @@ public static class TaskEndpoints
     }
 
     private static ITaskGrain TaskGrainOf(IGrainFactory grains, string projectId, string taskId) =>
-        grains.GetGrain<ITaskGrain>(ITaskGrain.KeyOf(projectId, taskId));
+        grains.Of<ITaskGrain>(ITaskGrain.KeyOf(projectId, taskId));
 
     private static Results<Ok<TaskItem>, ProblemHttpResult> Answer(Cumin.Common.Reply<TaskItem> reply, HttpContext http)
     {

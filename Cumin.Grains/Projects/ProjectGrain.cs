@@ -92,11 +92,11 @@ public sealed class ProjectGrain(
             await Parallel.ForEachAsync(
                 catalog.ListIdsAsync(Id),
                 new ParallelOptions { MaxDegreeOfParallelism = PurgeParallelism, TaskScheduler = TaskScheduler.Current },
-                async (taskId, _) => await GrainFactory.GetGrain<ITaskGrain>(ITaskGrain.KeyOf(Id, taskId)).Purge());
+                async (taskId, _) => await GrainFactory.Of<ITaskGrain>(ITaskGrain.KeyOf(Id, taskId)).Purge());
 
             var members = state.State.Members.Select(m => m.UserId).ToList();
             await state.ClearStateAsync();
-            await Task.WhenAll(members.Select(m => GrainFactory.GetGrain<IUserGrain>(m).LeaveProject(Id)));
+            await Task.WhenAll(members.Select(m => GrainFactory.Of<IUserGrain>(m).LeaveProject(Id)));
         }
         finally
         {
@@ -131,7 +131,7 @@ public sealed class ProjectGrain(
 
         // The user's list of projects is a superset of their memberships (the project is the authority),
         // so it is extended first: a failure after this leaves a harmless extra entry, never a hidden membership.
-        await GrainFactory.GetGrain<IUserGrain>(member.UserId).JoinProject(Id);
+        await GrainFactory.Of<IUserGrain>(member.UserId).JoinProject(Id);
         state.State.Members.Add(new MemberState
         {
             UserId = member.UserId,
@@ -164,7 +164,7 @@ public sealed class ProjectGrain(
 
         state.State.Members.Remove(member);
         await state.WriteOrDeactivateAsync(this);
-        await GrainFactory.GetGrain<IUserGrain>(userId).LeaveProject(Id);
+        await GrainFactory.Of<IUserGrain>(userId).LeaveProject(Id);
         return Reply<bool>.Ok(true);
     }
 
@@ -178,7 +178,7 @@ public sealed class ProjectGrain(
         }
 
         var taskId = _taskIds.Next();
-        return await GrainFactory.GetGrain<ITaskGrain>(ITaskGrain.KeyOf(Id, taskId)).Create(draft);
+        return await GrainFactory.Of<ITaskGrain>(ITaskGrain.KeyOf(Id, taskId)).Create(draft);
     }
 
     public async Task<Reply<TaskPage>> ListTasks(string callerId, TaskItemStatus? status, int limit, string? cursor)

@@ -119,7 +119,7 @@ public sealed class TaskGrain(
     }
 
     private Task<ProjectRole?> RoleOf(string callerId) =>
-        GrainFactory.GetGrain<IProjectGrain>(ProjectId).GetRole(callerId);
+        GrainFactory.Of<IProjectGrain>(ProjectId).GetRole(callerId);
 
     private async Task<Reply<bool>?> CheckCanEdit(string callerId)
     {

@@ -29,7 +29,7 @@ public sealed class EmailGrain(
         }
 
         var userId = SortableId.Shared.Next();
-        var created = await GrainFactory.GetGrain<IUserGrain>(userId).Initialize(name, email, password);
+        var created = await GrainFactory.Of<IUserGrain>(userId).Initialize(name, email, password);
         if (!created.IsOk)
         {
             return created;
@@ -65,7 +65,7 @@ public sealed class EmailGrain(
             return Reply<SignIn>.Fail(Outcome.Unauthorized, "invalid credentials");
         }
 
-        return await GrainFactory.GetGrain<IUserGrain>(state.State.UserId).SignIn(password);
+        return await GrainFactory.Of<IUserGrain>(state.State.UserId).SignIn(password);
     }
 
     public Task<string?> GetUserId() => Task.FromResult(state.RecordExists ? state.State.UserId : null);

@@ -144,7 +144,7 @@ public sealed partial class UserGrain(
         state.State.ProjectIds.Add(projectId);
         await state.WriteOrDeactivateAsync(this);
         var owner = new Member(Id, state.State.Name, state.State.Email, ProjectRole.Owner);
-        var created = await GrainFactory.GetGrain<IProjectGrain>(projectId).Create(owner, draft);
+        var created = await GrainFactory.Of<IProjectGrain>(projectId).Create(owner, draft);
         if (!created.IsOk)
         {
             state.State.ProjectIds.Remove(projectId);
@@ -177,13 +177,13 @@ public sealed partial class UserGrain(
     public async Task<Reply<ExportView>> StartExport(string projectId)
     {
         // GetRole interleaves, so asking the project from here cannot deadlock with a project calling this user.
-        if (!state.RecordExists || await GrainFactory.GetGrain<IProjectGrain>(projectId).GetRole(Id) is null)
+        if (!state.RecordExists || await GrainFactory.Of<IProjectGrain>(projectId).GetRole(Id) is null)
         {
             return Reply<ExportView>.Fail(Outcome.NotFound, "project not found");
         }
 
         var exportId = SortableId.Shared.Next();
-        return await GrainFactory.GetGrain<IExportJobGrain>(IExportJobGrain.KeyOf(Id, exportId)).Create(projectId);
+        return await GrainFactory.Of<IExportJobGrain>(IExportJobGrain.KeyOf(Id, exportId)).Create(projectId);
     }
 
     public async Task<IReadOnlyList<ExportView>> ListExports() =>
