@@ -3,7 +3,7 @@ using Cumin.Bench;
 // Usage: Cumin.Bench <benchmark> [options]; scripts/bench.sh starts what each needs.
 //   storage [--ops N per round] [--concurrency C] [--rounds R] [--warmup W]   grain storage vs raw SDK calls
 //   storage-cpu                                                            the provider's own CPU cost per operation
-//   api [--connections 32] [--seconds 15] [--tasks 200]                    GET/PATCH of a task through the running API
+//   api [--connections 32] [--seconds 15] [--tasks 200] [--warmup 20]      GET/PATCH of a task through the running API, and a bare baseline
 //   counts [--changes 1000] [--projects 50] [--workers 10] [--burst 2000]  lag from PATCH to the count in GET /api/projects
 //   export                                                                 POST to SignalR notification, exporter memory (1k/10k/100k)
 // One class per benchmark; add a case here to add one.
