@@ -49,17 +49,25 @@ internal static partial class ApiBenchmark
             end
             """);
 
-        // DynamoDB Local's own rates first, before the aggregator has a backlog of PATCH stream records to read.
-        var rawPut = await RawConditionalWritesAsync(RawWrite.Put, connections, seconds);
-        var rawUpdate = await RawConditionalWritesAsync(RawWrite.Update, connections, seconds);
-
         // Warm-up long enough for tiered compilation to settle (a few seconds leave the servers at half speed),
         // with every task grain activated.
         await RunWrkAsync(work, "read.lua", api, connections, warmup);
         var reads = await RunWrkAsync(work, "read.lua", api, connections, seconds);
-        await RunWrkAsync(work, "patch.lua", api, connections, Math.Max(3, warmup / 4));
-        var patches = await RunWrkAsync(work, "patch.lua", api, connections, seconds);
         var baseline = await BaselineAsync(work, connections, seconds, warmup);
+
+        // DynamoDB Local's own rate for the same write, in the same table (a partition of its own), measured just
+        // before and just after the PATCH phase: DynamoDB Local slows down as its history grows, so the two sides
+        // must be measured at the same time to be compared.
+        var tasksTable = (Environment.GetEnvironmentVariable("Cumin__Tables__Prefix") ?? "cumin-") + "tasks";
+        await RawConditionalWritesAsync(RawWrite.Put, tasksTable, connections, taskIds.Count, Math.Max(3, warmup / 4));
+        var rawBefore = await RawConditionalWritesAsync(RawWrite.Put, tasksTable, connections, taskIds.Count, seconds);
+        var versionsBefore = await StoredVersionsAsync(tasksTable, projectId);
+        var patchWarmup = await RunWrkAsync(work, "patch.lua", api, connections, Math.Max(3, warmup / 4));
+        var patches = await RunWrkAsync(work, "patch.lua", api, connections, seconds);
+        var storedWrites = await StoredVersionsAsync(tasksTable, projectId) - versionsBefore;
+        var rawAfter = await RawConditionalWritesAsync(RawWrite.Put, tasksTable, connections, taskIds.Count, seconds);
+        var rawUpdate = await RawConditionalWritesAsync(RawWrite.Update, tasksTable, connections, taskIds.Count, seconds);
+        var rawPut = (rawBefore + rawAfter) / 2;
 
         Console.WriteLine();
         Console.WriteLine($"GET   task  {reads.RequestsPerSecond,10:N0} req/s   p50 {reads.P50Ms,6:N2} ms   p99 {reads.P99Ms,6:N2} ms   errors {reads.Errors}");
@@ -71,10 +79,13 @@ internal static partial class ApiBenchmark
             Console.WriteLine($"GET task / baseline = {reads.RequestsPerSecond / baseline.RequestsPerSecond:P0}");
         }
 
-        Console.WriteLine($"DynamoDB Local, {connections} writers: conditional PutItem {rawPut,8:N0} ops/s, conditional UpdateItem {rawUpdate,8:N0} ops/s");
+        Console.WriteLine($"DynamoDB Local, {connections} writers: conditional PutItem {rawPut,8:N0} ops/s (before {rawBefore:N0}, after {rawAfter:N0}), conditional UpdateItem {rawUpdate,8:N0} ops/s");
         // Measured against the faster of the two raw writes, so the ratio never flatters the API.
         var ratio = patches.RequestsPerSecond / Math.Max(rawPut, rawUpdate);
         Console.WriteLine($"PATCH / DynamoDB Local's faster conditional write = {ratio:P0}");
+        // Every successful PATCH here changes its task, so each must have raised a stored version by one.
+        var answered = patchWarmup.Requests + patches.Requests;
+        Console.WriteLine($"PATCH writes found in DynamoDB (sum of the tasks' stored versions): {storedWrites:N0} for {answered:N0} PATCH responses");
         Console.WriteLine($"aim reads >= 15,000 req/s with p99 < 10 ms: {(reads.RequestsPerSecond >= 15_000 && reads.P99Ms < 10 ? "holds" : "missed")}");
         Console.WriteLine($"aim PATCH >= 80% of DynamoDB Local's conditional-update rate: {(ratio >= 0.8 ? "holds" : "missed")}");
         Directory.Delete(work, recursive: true);
@@ -135,7 +146,31 @@ internal static partial class ApiBenchmark
         return await RunWrkAsync(work, "baseline.lua", baseline, connections, seconds);
     }
 
-    private sealed record WrkResult(double RequestsPerSecond, double P50Ms, double P99Ms, int Errors);
+    private sealed record WrkResult(double RequestsPerSecond, double P50Ms, double P99Ms, int Errors, long Requests);
+
+    /// <summary>The sum of the stored versions of a project's tasks, read from DynamoDB itself.</summary>
+    private static async Task<long> StoredVersionsAsync(string table, string projectId)
+    {
+        using var dynamo = new AmazonDynamoDBClient();
+        long sum = 0;
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var page = await dynamo.QueryAsync(new QueryRequest
+            {
+                TableName = table,
+                KeyConditionExpression = "pk = :pk",
+                ExpressionAttributeValues = new() { [":pk"] = new() { S = projectId } },
+                ProjectionExpression = "version",
+                ConsistentRead = true,
+                ExclusiveStartKey = start,
+            });
+            sum += page.Items.Sum(item => long.Parse(item["version"].N, CultureInfo.InvariantCulture));
+            start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        }
+        while (start is not null);
+        return sum;
+    }
 
     private static async Task<WrkResult> RunWrkAsync(string work, string script, Uri api, int connections, int seconds)
     {
@@ -155,7 +190,8 @@ internal static partial class ApiBenchmark
         var rps = double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
         var errors = NonSuccess().Match(output) is { Success: true } m ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
         errors += SocketErrors().Match(output) is { Success: true } s ? s.Groups.Values.Skip(1).Sum(g => int.Parse(g.Value, CultureInfo.InvariantCulture)) : 0;
-        return new WrkResult(rps, Percentile(output, "50"), Percentile(output, "99"), errors);
+        var requests = long.Parse(RequestCount().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+        return new WrkResult(rps, Percentile(output, "50"), Percentile(output, "99"), errors, requests);
     }
 
     private static double Percentile(string output, string percent)
@@ -176,20 +212,15 @@ internal static partial class ApiBenchmark
 
     /// <summary>
     /// What DynamoDB Local itself sustains for a conditional write of one task-sized item, with as many concurrent
-    /// writers as the HTTP test has connections, each on an item of its own, in a table with a stream like `tasks`.
+    /// writers as the HTTP test has connections, on as many items as the PATCHes write, in the same `tasks` table.
     /// </summary>
-    private static async Task<double> RawConditionalWritesAsync(RawWrite kind, int writers, int seconds)
+    private static async Task<double> RawConditionalWritesAsync(RawWrite kind, string table, int writers, int items, int seconds)
     {
+        // Spread over as many items as the PATCHes are, each writer cycling through items of its own: DynamoDB Local
+        // is slower when the same few items are rewritten back to back, so fewer items would understate it.
+        var perWriter = Math.Max(1, (items + writers - 1) / writers);
         using var dynamo = new AmazonDynamoDBClient(new AmazonDynamoDBConfig { MaxConnectionsPerServer = null });
-        var table = $"bench-raw-{Guid.NewGuid():N}";
-        await dynamo.CreateTableAsync(new CreateTableRequest
-        {
-            TableName = table,
-            BillingMode = BillingMode.PAY_PER_REQUEST,
-            KeySchema = [new("pk", KeyType.HASH), new("sk", KeyType.RANGE)],
-            AttributeDefinitions = [new("pk", ScalarAttributeType.S), new("sk", ScalarAttributeType.S)],
-            StreamSpecification = new StreamSpecification { StreamEnabled = true, StreamViewType = StreamViewType.NEW_AND_OLD_IMAGES },
-        });
+        var partition = $"bench-raw-{Guid.NewGuid():N}";
         try
         {
             var counts = new long[writers];
@@ -197,10 +228,12 @@ internal static partial class ApiBenchmark
             var deadline = Stopwatch.StartNew();
             var workers = Enumerable.Range(0, writers).Select(async w =>
             {
-                var sk = $"task-{w:D3}";
-                long etag = 0;
-                while (!stop.IsCancellationRequested)
+                var etags = new long[perWriter];
+                for (var turn = 0; !stop.IsCancellationRequested; turn++)
                 {
+                    var slot = turn % perWriter;
+                    var sk = $"task-{w:D3}-{slot:D3}";
+                    var etag = etags[slot];
                     var next = (etag + 1).ToString(CultureInfo.InvariantCulture);
                     var now = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
                     var title = $"renamed {w} {etag}";
@@ -218,10 +251,10 @@ internal static partial class ApiBenchmark
                             TableName = table,
                             Item = new()
                             {
-                                ["pk"] = new() { S = "project" },
+                                ["pk"] = new() { S = partition },
                                 ["sk"] = new() { S = sk },
                                 ["id"] = new() { S = sk },
-                                ["projectId"] = new() { S = "project" },
+                                ["projectId"] = new() { S = partition },
                                 ["title"] = new() { S = title },
                                 ["description"] = new() { S = "Collect the numbers from every team and write the summary." },
                                 ["status"] = new() { S = "todo" },
@@ -243,14 +276,14 @@ internal static partial class ApiBenchmark
                         await dynamo.UpdateItemAsync(new UpdateItemRequest
                         {
                             TableName = table,
-                            Key = new() { ["pk"] = new() { S = "project" }, ["sk"] = new() { S = sk } },
+                            Key = new() { ["pk"] = new() { S = partition }, ["sk"] = new() { S = sk } },
                             UpdateExpression = "SET etag = :next, title = :title, updatedAt = :now, version = :next",
                             ConditionExpression = condition,
                             ExpressionAttributeValues = values,
                         });
                     }
 
-                    etag++;
+                    etags[slot] = etag + 1;
                     if (deadline.Elapsed > TimeSpan.FromSeconds(1))
                     {
                         counts[w]++;
@@ -264,7 +297,11 @@ internal static partial class ApiBenchmark
         }
         finally
         {
-            await dynamo.DeleteTableAsync(table);
+            await Task.WhenAll(Enumerable.Range(0, writers * perWriter).Select(i => dynamo.DeleteItemAsync(new DeleteItemRequest
+            {
+                TableName = table,
+                Key = new() { ["pk"] = new() { S = partition }, ["sk"] = new() { S = $"task-{i / perWriter:D3}-{i % perWriter:D3}" } },
+            })));
         }
     }
 
@@ -280,6 +317,9 @@ internal static partial class ApiBenchmark
 
         return fallback;
     }
+
+    [GeneratedRegex(@"(\d+) requests in ")]
+    private static partial Regex RequestCount();
 
     [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
     private static partial Regex RequestsPerSecond();

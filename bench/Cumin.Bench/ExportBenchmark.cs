@@ -58,13 +58,13 @@ public static class ExportBenchmark
 
         await using var stack = await BenchStack.StartAsync();
         Console.WriteLine($"Export benchmark: silo in-process, API and exporter as child processes; runner poll interval {new EventSourceRunnerOptions().PollInterval.TotalMilliseconds} ms (the default).");
-        Console.WriteLine("| tasks | CSV MiB | seed s | POST → notification s | exporter: invocation s | allocated MiB | peak managed heap MiB | exporter VmHWM before POST MiB | exporter VmHWM after MiB |");
-        Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        Console.WriteLine("| tasks | CSV MiB | seed s | POST → notification s | exporter: invocation s | allocated MiB | peak managed heap MiB | peak heap after a GC MiB | exporter VmHWM before POST MiB | exporter VmHWM after MiB |");
+        Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var size in sizes)
         {
             var row = await stack.MeasureAsync(size);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {size:N0} | {row.CsvBytes / 1048576.0:F1} | {row.Seed.TotalSeconds:F1} | {row.Notified.TotalSeconds:F2} | {row.Stats.Seconds:F2} | {row.Stats.AllocatedBytes / 1048576.0:F0} | {row.Stats.PeakHeapBytes / 1048576.0:F0} | {row.IdleRss / 1048576.0:F0} | {row.PeakRss / 1048576.0:F0} |"));
+                $"| {size:N0} | {row.CsvBytes / 1048576.0:F1} | {row.Seed.TotalSeconds:F1} | {row.Notified.TotalSeconds:F2} | {row.Stats.Seconds:F2} | {row.Stats.AllocatedBytes / 1048576.0:F0} | {row.Stats.PeakHeapBytes / 1048576.0:F0} | {(row.Stats.PeakHeapAfterGcBytes > 0 ? (row.Stats.PeakHeapAfterGcBytes / 1048576.0).ToString("F0", CultureInfo.InvariantCulture) : "no GC")} | {row.IdleRss / 1048576.0:F0} | {row.PeakRss / 1048576.0:F0} |"));
         }
 
         return 0;
@@ -87,8 +87,10 @@ public static class ExportBenchmark
     }
 
     /// <summary>
-    /// Wraps the exporter: bytes allocated during the invocation (GC.GetTotalAllocatedBytes, precise) and the largest
-    /// managed heap seen by a 5 ms sampler (GC.GetTotalMemory without collecting), printed as one line per invocation.
+    /// Wraps the exporter: bytes allocated during the invocation (GC.GetTotalAllocatedBytes, precise), the largest
+    /// managed heap seen by a 5 ms sampler (GC.GetTotalMemory without collecting: garbage included, so it depends on
+    /// when the GC happens to run), and the largest heap left after any collection during the invocation (what the
+    /// export really holds), printed as one line per invocation.
     /// </summary>
     private sealed class MeasuredFunction(ExporterFunction inner) : IStreamEventFunction
     {
@@ -96,12 +98,24 @@ public static class ExportBenchmark
         {
             var allocated = GC.GetTotalAllocatedBytes(precise: true);
             var peak = GC.GetTotalMemory(forceFullCollection: false);
+            var firstGc = GC.GetGCMemoryInfo(GCKind.Any).Index;
+            long peakAfterGc = 0;
+            void SampleAfterGc()
+            {
+                var gc = GC.GetGCMemoryInfo(GCKind.Any);
+                if (gc.Index > firstGc)
+                {
+                    peakAfterGc = Math.Max(peakAfterGc, gc.HeapSizeBytes - gc.FragmentedBytes);
+                }
+            }
+
             using var stop = new CancellationTokenSource();
             var sampler = Task.Run(async () =>
             {
                 while (!stop.IsCancellationRequested)
                 {
                     peak = Math.Max(peak, GC.GetTotalMemory(forceFullCollection: false));
+                    SampleAfterGc();
                     await Task.Delay(5, CancellationToken.None);
                 }
             }, CancellationToken.None);
@@ -111,13 +125,14 @@ public static class ExportBenchmark
             await stop.CancelAsync();
             await sampler;
             peak = Math.Max(peak, GC.GetTotalMemory(forceFullCollection: false));
+            SampleAfterGc();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{StatsPrefix}{clock.Elapsed.TotalSeconds} {GC.GetTotalAllocatedBytes(precise: true) - allocated} {peak}"));
+                $"{StatsPrefix}{clock.Elapsed.TotalSeconds} {GC.GetTotalAllocatedBytes(precise: true) - allocated} {peak} {peakAfterGc}"));
             return result;
         }
     }
 
-    private sealed record ExporterStats(double Seconds, long AllocatedBytes, long PeakHeapBytes);
+    private sealed record ExporterStats(double Seconds, long AllocatedBytes, long PeakHeapBytes, long PeakHeapAfterGcBytes);
 
     private sealed record Row(TimeSpan Seed, TimeSpan Notified, long CsvBytes, ExporterStats Stats, long IdleRss, long PeakRss);
 
@@ -232,7 +247,8 @@ public static class ExportBenchmark
                     stats.Enqueue(new ExporterStats(
                         double.Parse(parts[0], CultureInfo.InvariantCulture),
                         long.Parse(parts[1], CultureInfo.InvariantCulture),
-                        long.Parse(parts[2], CultureInfo.InvariantCulture)));
+                        long.Parse(parts[2], CultureInfo.InvariantCulture),
+                        long.Parse(parts[3], CultureInfo.InvariantCulture)));
                 }
             });
             try
@@ -262,8 +278,8 @@ public static class ExportBenchmark
                 var csvBytes = file.EnsureSuccessStatusCode().Content.Headers.ContentLength ?? 0;
                 await Task.Delay(500); // the stats line follows the function's return, just after the message
                 var worst = stats.IsEmpty
-                    ? new ExporterStats(double.NaN, 0, 0)
-                    : new ExporterStats(stats.Max(s => s.Seconds), stats.Max(s => s.AllocatedBytes), stats.Max(s => s.PeakHeapBytes));
+                    ? new ExporterStats(double.NaN, 0, 0, 0)
+                    : new ExporterStats(stats.Max(s => s.Seconds), stats.Max(s => s.AllocatedBytes), stats.Max(s => s.PeakHeapBytes), stats.Max(s => s.PeakHeapAfterGcBytes));
                 return new Row(seed.Elapsed, clock.Elapsed, csvBytes, worst, idleRss, PeakRss(exporter));
             }
             finally
