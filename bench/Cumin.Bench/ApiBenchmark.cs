@@ -33,6 +33,16 @@ internal static partial class ApiBenchmark
             local ids = { {{ids}} }
             local headers = { ["Authorization"] = "Bearer {{token}}", ["Content-Type"] = "application/json" }
             local n = 0
+            -- wrk's threads start with the same random state: without a seed and a name of their own they would send
+            -- identical requests in step, and half the PATCHes would change nothing.
+            local threads = 0
+            function setup(thread)
+              threads = threads + 1
+              thread:set("thread", threads)
+            end
+            function init(args)
+              math.randomseed(os.time() * 100 + thread)
+            end
             """;
         await File.WriteAllTextAsync(Path.Combine(work, "read.lua"), common + $$"""
 
@@ -45,7 +55,7 @@ internal static partial class ApiBenchmark
             request = function()
               n = n + 1
               return wrk.format("PATCH", "/api/projects/{{projectId}}/tasks/" .. ids[math.random(#ids)], headers,
-                '{"title":"renamed ' .. n .. ' ' .. tostring(math.random(1000000)) .. '"}')
+                '{"title":"renamed ' .. thread .. '-' .. n .. '"}')
             end
             """);
 
