@@ -25,9 +25,9 @@ public sealed class ExportTests(ApiFixture fixture)
         var stranger = await fixture.NewUserAsync("Stranger");
         var projectId = await owner.CreateProjectAsync("Big one");
         var tasks = await SeedTasksAsync(projectId, 1000);
-        await using var ownerTab = await NotificationClient.ConnectAsync(fixture, owner.AccessToken);
-        await using var ownerPhone = await NotificationClient.ConnectAsync(fixture, owner.AccessToken);
-        await using var strangerTab = await NotificationClient.ConnectAsync(fixture, stranger.AccessToken);
+        await using var ownerTab = await NotificationClient.ConnectAsync(fixture.Api.BaseAddress!, owner.AccessToken);
+        await using var ownerPhone = await NotificationClient.ConnectAsync(fixture.Api.BaseAddress!, owner.AccessToken);
+        await using var strangerTab = await NotificationClient.ConnectAsync(fixture.Api.BaseAddress!, stranger.AccessToken);
 
         var started = await owner.Client.PostAsync($"/api/projects/{projectId}/exports", null);
         var export = await HttpAssert.OkAsync(started, HttpStatusCode.Accepted);
@@ -175,7 +175,7 @@ public sealed class ExportTests(ApiFixture fixture)
         var owner = await fixture.NewUserAsync("Deleter");
         var projectId = await owner.CreateProjectAsync();
         await owner.CreateTaskAsync(projectId);
-        await using var tab = await NotificationClient.ConnectAsync(fixture, owner.AccessToken);
+        await using var tab = await NotificationClient.ConnectAsync(fixture.Api.BaseAddress!, owner.AccessToken);
         Assert.Equal(HttpStatusCode.NoContent, (await owner.Client.DeleteAsync($"/api/projects/{projectId}")).StatusCode);
         await HttpAssert.ProblemAsync(await owner.Client.PostAsync($"/api/projects/{projectId}/exports", null), HttpStatusCode.NotFound);
 
@@ -247,9 +247,9 @@ public sealed class ExportTests(ApiFixture fixture)
     [Fact]
     public async Task Hub_refuses_connections_without_a_valid_token()
     {
-        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => NotificationClient.ConnectAsync(fixture, null));
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => NotificationClient.ConnectAsync(fixture.Api.BaseAddress!, null));
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
-        var forged = await Assert.ThrowsAsync<HttpRequestException>(() => NotificationClient.ConnectAsync(fixture, "not-a-jwt"));
+        var forged = await Assert.ThrowsAsync<HttpRequestException>(() => NotificationClient.ConnectAsync(fixture.Api.BaseAddress!, "not-a-jwt"));
         Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
     }
 

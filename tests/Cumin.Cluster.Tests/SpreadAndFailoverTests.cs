@@ -1,4 +1,5 @@
 using Cumin.Cluster.Tests.TestSupport;
+using Cumin.Testing;
 
 namespace Cumin.Cluster.Tests;
 
@@ -43,7 +44,7 @@ public sealed class SpreadAndFailoverTests(ThreeSiloCluster cluster) : IClassFix
 
         // Connected to the second instance; the export starts through the first. The user grain, on whichever
         // silo, must push to the observers of every API instance, not only of the one that called it.
-        await using var notifications = await NotificationConnection.ConnectAsync(cluster.Apis[1].Url, api.AccessToken);
+        await using var notifications = await NotificationClient.ConnectAsync(cluster.Apis[1].Url, api.AccessToken);
         var exportId = await api.StartExportAsync(projectId);
 
         var notification = await notifications.WaitForAsync(exportId, TimeSpan.FromSeconds(90));

@@ -2,9 +2,12 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 
-namespace Cumin.Api.Tests;
+namespace Cumin.Testing;
 
-/// <summary>A SignalR connection to /hubs/notifications as a browser would make it (WebSockets, token in the query string).</summary>
+/// <summary>
+/// A SignalR connection to an API's /hubs/notifications as a browser would make it (WebSockets, token in the query
+/// string), collecting every <c>notification</c> it receives.
+/// </summary>
 public sealed class NotificationClient : IAsyncDisposable
 {
     private readonly HubConnection _connection;
@@ -23,10 +26,10 @@ public sealed class NotificationClient : IAsyncDisposable
 
     public IReadOnlyList<JsonElement> Received => [.. _received];
 
-    public static async Task<NotificationClient> ConnectAsync(ApiFixture fixture, string? accessToken)
+    public static async Task<NotificationClient> ConnectAsync(Uri api, string? accessToken)
     {
         var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(fixture.Api.BaseAddress, "/hubs/notifications"), options =>
+            .WithUrl(new Uri(api, "/hubs/notifications"), options =>
                 options.AccessTokenProvider = () => Task.FromResult(accessToken))
             .Build();
         var client = new NotificationClient(connection);
