@@ -23,9 +23,6 @@ namespace Cumin.Lambdas.Aggregation;
 /// </remarks>
 public sealed partial class AggregatorFunction : IStreamEventFunction
 {
-    private static readonly byte[] EmptyResponse =
-        JsonSerializer.SerializeToUtf8Bytes(new StreamsEventResponse(), StreamsJsonContext.Default.StreamsEventResponse);
-
     private readonly ProjectCountsStore _store;
     private readonly string _tasksTable;
     private readonly string _projectsTable;
@@ -65,7 +62,7 @@ public sealed partial class AggregatorFunction : IStreamEventFunction
         {
             // Retrying cannot make this a stream event; failing would only repeat it.
             LogNotAStreamEvent(_logger);
-            return new MemoryStream(EmptyResponse, writable: false);
+            return StreamsEventResponse.AllSucceeded();
         }
 
         var changes = new List<TaskChange>();
@@ -92,7 +89,7 @@ public sealed partial class AggregatorFunction : IStreamEventFunction
         var outcome = await _store.ApplyAsync(changes, removals, cancellationToken);
         LogBatchApplied(_logger, count, outcome.Applied, outcome.Stale, outcome.OfDeletedProjects,
             outcome.ProjectsRemoved, ignored);
-        return new MemoryStream(EmptyResponse, writable: false);
+        return StreamsEventResponse.AllSucceeded();
     }
 
     /// <summary>A <see cref="TaskChange"/>, a <see cref="ProjectRemoval"/>, or null for records that change no counts.</summary>

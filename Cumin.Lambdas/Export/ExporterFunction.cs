@@ -27,9 +27,6 @@ namespace Cumin.Lambdas.Export;
 /// </remarks>
 public sealed partial class ExporterFunction : IStreamEventFunction
 {
-    private static readonly byte[] EmptyResponse =
-        JsonSerializer.SerializeToUtf8Bytes(new StreamsEventResponse(), StreamsJsonContext.Default.StreamsEventResponse);
-
     private readonly IAmazonDynamoDB _dynamoDb;
     private readonly IAmazonS3 _s3;
     private readonly IAmazonSQS _sqs;
@@ -112,7 +109,7 @@ public sealed partial class ExporterFunction : IStreamEventFunction
         {
             // Retrying cannot make this a stream event.
             LogNotAStreamEvent(_logger, ex);
-            return new MemoryStream(EmptyResponse, writable: false);
+            return StreamsEventResponse.AllSucceeded();
         }
 
         foreach (var record in streamEvent?.Records ?? [])
@@ -135,11 +132,11 @@ public sealed partial class ExporterFunction : IStreamEventFunction
             {
                 // The records before this one are done; the event source retries from this one.
                 LogJobFailedTransiently(_logger, ex, job.ExportId, job.UserId);
-                return Failure(record.Dynamodb!.SequenceNumber!);
+                return StreamsEventResponse.FailedFrom(record.Dynamodb!.SequenceNumber!);
             }
         }
 
-        return new MemoryStream(EmptyResponse, writable: false);
+        return StreamsEventResponse.AllSucceeded();
     }
 
     private async Task ExportAsync(ExportJob job, string attempt, CancellationToken cancellationToken)
@@ -324,12 +321,6 @@ public sealed partial class ExporterFunction : IStreamEventFunction
 
         return new ExportJob(userId, exportId, projectId);
     }
-
-    private static MemoryStream Failure(string sequenceNumber) =>
-        new(JsonSerializer.SerializeToUtf8Bytes(
-                new StreamsEventResponse { BatchItemFailures = [new BatchItemFailure { ItemIdentifier = sequenceNumber }] },
-                StreamsJsonContext.Default.StreamsEventResponse),
-            writable: false);
 
     private static (IAmazonDynamoDB, IAmazonS3, IAmazonSQS, ExporterOptions, TableOptions, TimeProvider, ILogger) FromEnvironment()
     {

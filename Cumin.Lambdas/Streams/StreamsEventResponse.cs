@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Cumin.Lambdas.Streams;
@@ -9,8 +10,22 @@ namespace Cumin.Lambdas.Streams;
 /// </summary>
 public sealed record StreamsEventResponse
 {
+    private static readonly byte[] AllSucceededJson =
+        JsonSerializer.SerializeToUtf8Bytes(new StreamsEventResponse(), StreamsJsonContext.Default.StreamsEventResponse);
+
     [JsonPropertyName("batchItemFailures")]
     public IReadOnlyList<BatchItemFailure> BatchItemFailures { get; init; } = [];
+
+    /// <summary>A handler's answer when the whole batch succeeded: <c>{"batchItemFailures":[]}</c>.</summary>
+    public static Stream AllSucceeded() => new MemoryStream(AllSucceededJson, writable: false);
+
+    /// <summary>A handler's answer when the batch failed from the record with <paramref name="sequenceNumber"/> on.</summary>
+    public static Stream FailedFrom(string sequenceNumber) =>
+        new MemoryStream(
+            JsonSerializer.SerializeToUtf8Bytes(
+                new StreamsEventResponse { BatchItemFailures = [new BatchItemFailure { ItemIdentifier = sequenceNumber }] },
+                StreamsJsonContext.Default.StreamsEventResponse),
+            writable: false);
 }
 
 public sealed record BatchItemFailure
