@@ -38,6 +38,18 @@ public interface IProjectGrain : IGrainWithStringKey
     [Alias("role"), ReadOnly, AlwaysInterleave]
     Task<ProjectRole?> GetRole(string userId);
 
+    /// <summary>
+    /// Every member's role, for the task grain <paramref name="taskId"/>, which answers reads from it: from now on the
+    /// project tells that task of every change (<see cref="ITaskGrain.MembershipChanged"/>), and that it must forget the
+    /// membership when this activation of the project ends. Null when the project is gone.
+    /// </summary>
+    [Alias("watch-members"), ReadOnly, AlwaysInterleave]
+    Task<ProjectMembership?> WatchMembers(string taskId);
+
+    /// <summary>The task grain <paramref name="taskId"/> no longer holds the membership (it is deactivating).</summary>
+    [Alias("unwatch-members"), AlwaysInterleave, OneWay]
+    Task UnwatchMembers(string taskId);
+
     [Alias("create-task")]
     Task<Reply<TaskItem>> CreateTask(string callerId, TaskDraft draft);
 

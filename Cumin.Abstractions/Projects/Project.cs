@@ -38,6 +38,17 @@ public sealed record Member(
     [property: Id(2)] string Email,
     [property: Id(3)] ProjectRole Role);
 
+/// <summary>
+/// Every member's role, as a project hands it to the task grains that answer reads without asking it each time.
+/// The project tells each of them about every later change, so a remembered membership is never out of date.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("cumin.project-membership")]
+public sealed record ProjectMembership([property: Id(0)] IReadOnlyDictionary<string, ProjectRole> Roles)
+{
+    /// <summary>The role of <paramref name="userId"/>, or null when they are not a member.</summary>
+    public ProjectRole? RoleOf(string userId) => Roles.TryGetValue(userId, out var role) ? role : null;
+}
+
 public static class ProjectLimits
 {
     public const int NameMax = 200;

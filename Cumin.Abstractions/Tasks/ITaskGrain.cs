@@ -1,10 +1,12 @@
 using Cumin.Common;
+using Cumin.Projects;
 
 namespace Cumin.Tasks;
 
 /// <summary>
 /// One task; key <c>{projectId}/{taskId}</c>, so its state lands in the <c>tasks</c> table under pk project id,
-/// sk task id. Every call names the caller; the grain asks its project for the caller's role.
+/// sk task id. Every call names the caller. Changes ask the project for the caller's role; reads use the membership
+/// the project handed this grain (<see cref="IProjectGrain.WatchMembers"/>), which the project keeps current.
 /// </summary>
 [Alias("cumin.ITaskGrain")]
 public interface ITaskGrain : IGrainWithStringKey
@@ -26,6 +28,14 @@ public interface ITaskGrain : IGrainWithStringKey
     /// <summary>Called by the project grain when the project is deleted.</summary>
     [Alias("purge")]
     Task Purge();
+
+    /// <summary>
+    /// From the project: its membership changed (<paramref name="membership"/> is the new one), or, when null, the project
+    /// is going away and the membership must be asked for again. Interleaves, so a project waiting on it never deadlocks
+    /// with this grain waiting on the project.
+    /// </summary>
+    [Alias("membership-changed"), AlwaysInterleave]
+    Task MembershipChanged(ProjectMembership? membership);
 
     public static string KeyOf(string projectId, string taskId) => $"{projectId}/{taskId}";
 }

@@ -3,20 +3,28 @@ using Cumin.Grains.Tasks;
 using Cumin.Projects;
 using Cumin.Tasks;
 using Cumin.Users;
+using Microsoft.Extensions.Logging;
 
 namespace Cumin.Grains.Projects;
 
 /// <summary>
 /// A project and its membership. The authority on who may do what with the project and its tasks:
 /// non-members get NotFound (no existence leak), members below the needed role get Forbidden.
+/// Task grains answer reads from a membership this grain handed them, and this grain tells each of them about every
+/// change before the change is acknowledged, so a removed member loses access at once.
 /// </summary>
-public sealed class ProjectGrain(
+public sealed partial class ProjectGrain(
     [PersistentState("project", StorageNames.Grains)] IPersistentState<ProjectState> state,
     ITaskCatalog catalog,
-    TimeProvider timeProvider) : Grain, IProjectGrain
+    TimeProvider timeProvider,
+    ILogger<ProjectGrain> logger) : Grain, IProjectGrain
 {
-    private const int PurgeParallelism = 32;
+    private const int FanOutParallelism = 32;
     private readonly SortableId _taskIds = new(timeProvider);
+
+    /// <summary>The task grains holding <see cref="_membership"/>, told of every change; this activation's only.</summary>
+    private readonly HashSet<string> _watchers = new(StringComparer.Ordinal);
+    private ProjectMembership? _membership;
     private bool _deleting;
 
     private string Id => this.GetPrimaryKeyString();
@@ -91,9 +99,11 @@ public sealed class ProjectGrain(
             // Tasks first: if this fails half-way the project still exists and the owner can delete it again.
             await Parallel.ForEachAsync(
                 catalog.ListIdsAsync(Id),
-                new ParallelOptions { MaxDegreeOfParallelism = PurgeParallelism, TaskScheduler = TaskScheduler.Current },
-                async (taskId, _) => await GrainFactory.Of<ITaskGrain>(ITaskGrain.KeyOf(Id, taskId)).Purge());
+                FanOut,
+                async (taskId, _) => await TaskGrain(taskId).Purge());
 
+            // Every task grain is purged and gone, so none is left to be told that the membership went with the project.
+            _watchers.Clear();
             var members = state.State.Members.Select(m => m.UserId).ToList();
             await state.ClearStateAsync();
             await Task.WhenAll(members.Select(m => GrainFactory.Of<IUserGrain>(m).LeaveProject(Id)));
@@ -141,6 +151,7 @@ public sealed class ProjectGrain(
             AddedAt = timeProvider.GetUtcNow(),
         });
         await state.WriteOrDeactivateAsync(this);
+        await TellWatchers(MembershipNow());
         return Reply<Member>.Ok(member);
     }
 
@@ -164,11 +175,41 @@ public sealed class ProjectGrain(
 
         state.State.Members.Remove(member);
         await state.WriteOrDeactivateAsync(this);
+        await TellWatchers(MembershipNow());
         await GrainFactory.Of<IUserGrain>(userId).LeaveProject(Id);
         return Reply<bool>.Ok(true);
     }
 
     public Task<ProjectRole?> GetRole(string userId) => Task.FromResult(RoleOrNull(userId));
+
+    public Task<ProjectMembership?> WatchMembers(string taskId)
+    {
+        if (!state.RecordExists || _deleting)
+        {
+            return Task.FromResult<ProjectMembership?>(null);
+        }
+
+        _watchers.Add(taskId);
+        return Task.FromResult<ProjectMembership?>(_membership ??= MembershipNow());
+    }
+
+    public Task UnwatchMembers(string taskId)
+    {
+        _watchers.Remove(taskId);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The next activation of this project will not know which task grains hold the membership, so they must forget it
+    /// now. Should this activation end without running this (its silo crashed), a task grain still asks again after
+    /// <see cref="Tasks.TaskGrain.MembershipLease"/>, which is shorter than the time Orleans takes to declare a silo dead
+    /// and let the project activate elsewhere.
+    /// </summary>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await TellWatchers(null);
+        _watchers.Clear();
+    }
 
     public async Task<Reply<TaskItem>> CreateTask(string callerId, TaskDraft draft)
     {
@@ -177,8 +218,7 @@ public sealed class ProjectGrain(
             return denied.As<TaskItem>();
         }
 
-        var taskId = _taskIds.Next();
-        return await GrainFactory.Of<ITaskGrain>(ITaskGrain.KeyOf(Id, taskId)).Create(draft);
+        return await TaskGrain(_taskIds.Next()).Create(draft);
     }
 
     public async Task<Reply<TaskPage>> ListTasks(string callerId, TaskItemStatus? status, int limit, string? cursor)
@@ -198,6 +238,42 @@ public sealed class ProjectGrain(
             ? Reply<TaskPage>.Fail(Outcome.Invalid, "cursor is not valid")
             : Reply<TaskPage>.Ok(page);
     }
+
+    /// <summary>
+    /// Tells every watching task grain the new membership (null: forget it), in parallel, before the change that caused
+    /// it is acknowledged. The change is already stored, so a task grain that cannot be told is logged, not retried: it
+    /// asks again within <see cref="Tasks.TaskGrain.MembershipLease"/> anyway.
+    /// </summary>
+    private async Task TellWatchers(ProjectMembership? membership)
+    {
+        _membership = membership;
+        if (_watchers.Count == 0)
+        {
+            return;
+        }
+
+        await Parallel.ForEachAsync(_watchers.ToList(), FanOut, async (taskId, _) =>
+        {
+            try
+            {
+                await TaskGrain(taskId).MembershipChanged(membership);
+            }
+            catch (Exception exception)
+            {
+                LogWatcherNotTold(logger, exception, Id, taskId);
+            }
+        });
+    }
+
+    private ProjectMembership MembershipNow() =>
+        new(state.State.Members.ToDictionary(m => m.UserId, m => m.Role, StringComparer.Ordinal));
+
+    private ITaskGrain TaskGrain(string taskId) => GrainFactory.Of<ITaskGrain>(ITaskGrain.KeyOf(Id, taskId));
+
+    private static ParallelOptions FanOut => new() { MaxDegreeOfParallelism = FanOutParallelism, TaskScheduler = TaskScheduler.Current };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Project {ProjectId} could not tell task {TaskId} that its membership changed")]
+    private static partial void LogWatcherNotTold(ILogger logger, Exception exception, string projectId, string taskId);
 
     private ProjectRole? RoleOrNull(string userId) =>
         !state.RecordExists || _deleting ? null : state.State.Members.Find(m => m.UserId == userId)?.Role;

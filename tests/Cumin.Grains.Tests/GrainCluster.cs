@@ -1,8 +1,10 @@
+using System.Collections.Concurrent;
 using Cumin.Silo;
 using Cumin.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Orleans.Runtime;
 using Orleans.TestingHost;
 
 namespace Cumin.Grains.Tests;
@@ -19,6 +21,9 @@ public sealed class GrainCluster : IAsyncLifetime
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
+    /// <summary>Every grain call the silos received, counted by grain id and method name.</summary>
+    public GrainCallCounter Calls { get; } = new();
+
     public IGrainFactory Grains => Cluster.Client;
 
     public async Task InitializeAsync()
@@ -31,6 +36,11 @@ public sealed class GrainCluster : IAsyncLifetime
         {
             silo.Services.AddSingleton<TimeProvider>(Clock);
             silo.AddCuminSilo(configuration, clustering: false);
+            silo.AddIncomingGrainCallFilter(context =>
+            {
+                Calls.Count(context.TargetId, context.InterfaceMethod.Name);
+                return context.Invoke();
+            });
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
@@ -43,6 +53,15 @@ public sealed class GrainCluster : IAsyncLifetime
             await Cluster.DisposeAsync();
         }
     }
+}
+
+public sealed class GrainCallCounter
+{
+    private readonly ConcurrentDictionary<(GrainId Grain, string Method), int> _calls = new();
+
+    public void Count(GrainId grain, string method) => _calls.AddOrUpdate((grain, method), 1, (_, n) => n + 1);
+
+    public int Of(GrainId grain, string method) => _calls.TryGetValue((grain, method), out var n) ? n : 0;
 }
 
 [CollectionDefinition(Name)]
