@@ -15,6 +15,8 @@ internal static class BearerChallenge
     {
         jwt.MapInboundClaims = false;
         jwt.TokenValidationParameters = AccessTokens.ValidationParameters(auth);
+        jwt.TokenHandlers.Clear();
+        jwt.TokenHandlers.Add(new CachingTokenHandler());
         jwt.Events = new JwtBearerEvents
         {
             // SignalR's WebSocket transport cannot send headers; its access token comes in the query string.
