@@ -21,6 +21,7 @@ internal static partial class ApiBenchmark
         var seconds = Option(args, "--seconds", 15);
         var taskCount = Option(args, "--tasks", 200);
         var warmup = Option(args, "--warmup", 20);
+        var rounds = Option(args, "--rounds", 3);
         var api = new Uri(Environment.GetEnvironmentVariable("CUMIN_API_URL") ?? "http://127.0.0.1:8080");
 
         using var http = new HttpClient { BaseAddress = api };
@@ -62,8 +63,23 @@ internal static partial class ApiBenchmark
         // Warm-up long enough for tiered compilation to settle (a few seconds leave the servers at half speed),
         // with every task grain activated.
         await RunWrkAsync(work, "read.lua", api, connections, warmup);
-        var reads = await RunWrkAsync(work, "read.lua", api, connections, seconds);
-        var baseline = await BaselineAsync(work, connections, seconds, warmup);
+        var baselineUrl = await PrepareBaselineAsync(work, connections, warmup);
+
+        // This machine's speed drifts by tens of percent within a minute, so reads and the baseline alternate, and
+        // the median round of each is reported.
+        var readRounds = new List<WrkResult>();
+        var baselineRounds = new List<WrkResult>();
+        for (var round = 0; round < rounds; round++)
+        {
+            readRounds.Add(await RunWrkAsync(work, "read.lua", api, connections, seconds));
+            if (baselineUrl is not null)
+            {
+                baselineRounds.Add(await RunWrkAsync(work, "baseline.lua", baselineUrl, connections, seconds));
+            }
+        }
+
+        var reads = Median(readRounds);
+        var baseline = baselineRounds.Count > 0 ? Median(baselineRounds) : null;
 
         // DynamoDB Local's own rate for the same write, in the same table (a partition of its own), measured just
         // before and just after the PATCH phase: DynamoDB Local slows down as its history grows, so the two sides
@@ -80,7 +96,8 @@ internal static partial class ApiBenchmark
         var rawPut = (rawBefore + rawAfter) / 2;
 
         Console.WriteLine();
-        Console.WriteLine($"GET   task  {reads.RequestsPerSecond,10:N0} req/s   p50 {reads.P50Ms,6:N2} ms   p99 {reads.P99Ms,6:N2} ms   errors {reads.Errors}");
+        Console.WriteLine($"GET rounds (req/s, p99 ms): {Rounds(readRounds)}" + (baselineRounds.Count > 0 ? $"; baseline: {Rounds(baselineRounds)}" : ""));
+        Console.WriteLine($"GET   task  {reads.RequestsPerSecond,10:N0} req/s   p50 {reads.P50Ms,6:N2} ms   p99 {reads.P99Ms,6:N2} ms   errors {readRounds.Sum(r => r.Errors)}");
         Console.WriteLine($"PATCH task  {patches.RequestsPerSecond,10:N0} req/s   p50 {patches.P50Ms,6:N2} ms   p99 {patches.P99Ms,6:N2} ms   errors {patches.Errors}");
         if (baseline is not null)
         {
@@ -99,7 +116,7 @@ internal static partial class ApiBenchmark
         Console.WriteLine($"aim reads >= 15,000 req/s with p99 < 10 ms: {(reads.RequestsPerSecond >= 15_000 && reads.P99Ms < 10 ? "holds" : "missed")}");
         Console.WriteLine($"aim PATCH >= 80% of DynamoDB Local's conditional-update rate: {(ratio >= 0.8 ? "holds" : "missed")}");
         Directory.Delete(work, recursive: true);
-        return reads.Errors + patches.Errors == 0 ? 0 : 1;
+        return readRounds.Sum(r => r.Errors) + patches.Errors == 0 ? 0 : 1;
     }
 
     private static async Task<(string Token, string ProjectId, List<string> TaskIds)> SeedAsync(HttpClient http, int taskCount)
@@ -135,8 +152,11 @@ internal static partial class ApiBenchmark
         return (token, projectId, ids);
     }
 
-    /// <summary>The same read load on the baseline program (CUMIN_BASELINE_URL), when scripts/bench.sh started it.</summary>
-    private static async Task<WrkResult?> BaselineAsync(string work, int connections, int seconds, int warmup)
+    /// <summary>
+    /// The same read load on the baseline program (CUMIN_BASELINE_URL), when scripts/bench.sh started it: writes its wrk
+    /// script and warms it up. Null when there is no baseline.
+    /// </summary>
+    private static async Task<Uri?> PrepareBaselineAsync(string work, int connections, int warmup)
     {
         if (Environment.GetEnvironmentVariable("CUMIN_BASELINE_URL") is not { Length: > 0 } url)
         {
@@ -153,8 +173,14 @@ internal static partial class ApiBenchmark
             end
             """);
         await RunWrkAsync(work, "baseline.lua", baseline, connections, warmup);
-        return await RunWrkAsync(work, "baseline.lua", baseline, connections, seconds);
+        return baseline;
     }
+
+    private static string Rounds(List<WrkResult> rounds) =>
+        string.Join(", ", rounds.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.RequestsPerSecond:N0} ({r.P99Ms:N1})")));
+
+    private static WrkResult Median(List<WrkResult> rounds) =>
+        rounds.OrderBy(r => r.RequestsPerSecond).ElementAt(rounds.Count / 2);
 
     private sealed record WrkResult(double RequestsPerSecond, double P50Ms, double P99Ms, int Errors, long Requests);
 
