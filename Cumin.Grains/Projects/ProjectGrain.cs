@@ -24,6 +24,11 @@ public sealed partial class ProjectGrain(
 
     /// <summary>The task grains holding <see cref="_membership"/>, told of every change; this activation's only.</summary>
     private readonly HashSet<string> _watchers = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Kept, not rebuilt per caller: the record is immutable, so Orleans hands it to task grains on this silo uncopied
+    /// and they all share one dictionary instead of holding one each. Replaced on every change (<see cref="TellWatchers"/>).
+    /// </summary>
     private ProjectMembership? _membership;
     private bool _deleting;
 
