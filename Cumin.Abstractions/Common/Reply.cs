@@ -22,6 +22,9 @@ public enum Outcome
 
     /// <summary>A rule of the domain rejected the input (for example removing the owner).</summary>
     Invalid,
+
+    /// <summary>A bound of API.md's Limits table would be passed (projects per user, members, tasks, labels, comments).</summary>
+    LimitReached,
 }
 
 /// <summary>A grain's answer: an outcome, the value when it is <see cref="Outcome.Ok"/>, and a human-readable detail otherwise.</summary>
@@ -36,6 +39,9 @@ public sealed record Reply<T>(
     public static Reply<T> Ok(T value) => new(Outcome.Ok, value);
 
     public static Reply<T> Fail(Outcome outcome, string detail) => new(outcome, default, detail);
+
+    /// <summary>A limit of API.md's table was reached; <paramref name="limit"/> names it for the caller.</summary>
+    public static Reply<T> Limit(string limit) => new(Outcome.LimitReached, default, limit);
 
     public Reply<TOther> As<TOther>() => new(Outcome, default, Detail);
 }

@@ -23,6 +23,9 @@ public static class UserLimits
     public const int PasswordMin = 8;
     public const int PasswordMax = 128;
 
+    /// <summary>Projects a user belongs to, their own and shared ones together: it bounds the user's item.</summary>
+    public const int ProjectsMax = 1000;
+
     /// <summary>E-mail addresses are unique case-insensitively: this is the key of the e-mail grain.</summary>
     public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
 }
