@@ -26,8 +26,12 @@ public static class UserLimits
     /// <summary>Projects a user belongs to, their own and shared ones together: it bounds the user's item.</summary>
     public const int ProjectsMax = 1000;
 
-    /// <summary>E-mail addresses are unique case-insensitively: this is the key of the e-mail grain.</summary>
-    public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
+    /// <summary>
+    /// The key of the e-mail grain: <see cref="EmailAddresses.TryNormalize"/>'s, or for what cannot be an address (which
+    /// registration refuses, so no account has it) the lower-cased text, so a login with it costs what any other does.
+    /// </summary>
+    public static string NormalizeEmail(string email) =>
+        EmailAddresses.TryNormalize(email, out _, out var key) ? key : email.Trim().ToLowerInvariant();
 }
 
 /// <summary>
