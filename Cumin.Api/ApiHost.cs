@@ -77,6 +77,7 @@ public static class ApiHost
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthOptions>>((jwt, auth) => BearerChallenge.Configure(jwt, auth.Value));
         services.AddAuthorization();
+        services.AddCuminCors(configuration);
 
         services.Configure<ForwardedHeadersOptions>(forwarded =>
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
@@ -104,17 +105,21 @@ public static class ApiHost
         app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
 
         app.MapOpenApi();
+        app.MapApiReference();
         app.MapCuminHealth();
-        app.MapAuth();
-        app.MapProjects();
-        app.MapTasks();
-        app.MapExports();
-        app.MapNotifications();
+        // Every route below reaches a grain or PostgreSQL, so any of them answers 503 with Retry-After when one is away.
+        var api = app.MapGroup(string.Empty).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        api.MapAuth();
+        api.MapProjects();
+        api.MapTasks();
+        api.MapExports();
+        api.MapNotifications();
         return app;
     }
 

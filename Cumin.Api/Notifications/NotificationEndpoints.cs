@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using Cumin.Api.Common;
+using Cumin.Common;
 using Cumin.Notifications;
 using Cumin.Users;
-using Cumin.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cumin.Api.Notifications;
@@ -19,7 +19,7 @@ public static class NotificationEndpoints
             .RequireAuthorization()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
-        app.MapHub<NotificationHub>(NotificationHub.Path);
+        app.MapHub<NotificationHub>(NotificationHub.Path).RequireCors(CrossOrigin.HubPolicy);
         return app;
     }
 

@@ -58,6 +58,7 @@ public sealed class ProgramConfiguration
         .With(ClusteringOptions.Section, typeof(ClusteringOptions))
         .With(AuthOptions.Section, typeof(AuthOptions))
         .With(RateLimitOptions.Section, typeof(RateLimitOptions))
+        .WithPrefix(CrossOriginOptions.Section + ":AllowedOrigins:")
         .With(ApiHost.ShutdownTimeoutKey, "ConnectionStrings:Postgres", "Cumin:DynamoDB:ServiceUrl");
 
     /// <summary>The local event-source runner (Cumin.Lambdas' Program).</summary>
