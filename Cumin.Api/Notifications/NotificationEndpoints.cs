@@ -19,7 +19,9 @@ public static class NotificationEndpoints
             .RequireAuthorization()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
-        app.MapHub<NotificationHub>(NotificationHub.Path).RequireCors(CrossOrigin.HubPolicy);
+        // A connection lives no longer than the access token it was opened with; clients reconnect with a fresh one.
+        app.MapHub<NotificationHub>(NotificationHub.Path, hub => hub.CloseOnAuthenticationExpiration = true)
+            .RequireCors(CrossOrigin.HubPolicy);
         return app;
     }
 
