@@ -107,6 +107,27 @@ public sealed partial class SecurityDefinitionTests
         Assert.Contains("proxy_set_header X-Forwarded-For \\$remote_addr;", script, StringComparison.Ordinal);
     }
 
+    // ------------------------------------------------------------------ exports (finding 3)
+
+    [Fact]
+    public void The_exporters_mapping_works_users_side_by_side_as_the_local_runner_does_and_a_job_outlives_every_attempt_before_it_is_stale()
+    {
+        var resources = Template.Get("Resources")!;
+        var mapping = resources.Entries().Single(r => r.Value.Get("Type").Scalar() == "AWS::Lambda::EventSourceMapping"
+            && r.Value.Get("Properties").Get("FunctionName").Scalar() == "ExporterFunction").Value.Get("Properties")!;
+        Assert.Equal(
+            Cumin.Lambdas.Hosting.EventSourceRunnerBuilder.ExporterParallelizationFactor.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            mapping.Get("ParallelizationFactor").Scalar());
+        Assert.Equal("1", mapping.Get("BatchSize").Scalar());
+        Assert.Equal(["pk"], resources.Get("JobsTable").Get("Properties").Get("KeySchema").Items()
+            .Where(k => k.Get("KeyType").Scalar() == "HASH").Select(k => k.Get("AttributeName").Scalar()));
+
+        // A job is declared dead (and its owner's place freed) only after every attempt Lambda may make has timed out.
+        var timeout = TimeSpan.FromSeconds(int.Parse(resources.Get("ExporterFunction").Get("Properties").Get("Timeout").Scalar()!, System.Globalization.CultureInfo.InvariantCulture));
+        var attempts = 1 + int.Parse(mapping.Get("MaximumRetryAttempts").Scalar()!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(timeout * attempts < Cumin.Exports.ExportLimits.StaleAfter, $"{attempts} attempts of {timeout} outlast ExportLimits.StaleAfter");
+    }
+
     // ------------------------------------------------------------------ dashboard and NGINX (finding 18)
 
     [Fact]
