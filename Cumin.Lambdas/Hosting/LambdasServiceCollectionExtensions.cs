@@ -24,11 +24,19 @@ public static class LambdasServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Applies the EF Core migrations (what <c>dotnet Cumin.Lambdas.dll migrate</c> runs).</summary>
+    /// <summary>
+    /// Applies the EF Core migrations (what <c>dotnet Cumin.Lambdas.dll migrate</c> runs), then, when
+    /// <c>Cumin:Database:Roles</c> gives the components' passwords, their least-privilege roles (<see cref="DatabaseRoles"/>).
+    /// </summary>
     public static async Task MigrateLambdasDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         await using var db = await services.GetRequiredService<IDbContextFactory<LambdasDbContext>>().CreateDbContextAsync(cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
+        var roles = services.GetService<IConfiguration>()?.GetSection(DatabaseRolesOptions.SectionName).Get<DatabaseRolesOptions>();
+        if (roles is { IsConfigured: true })
+        {
+            await DatabaseRoles.ApplyAsync(db, roles, cancellationToken);
+        }
     }
 
     /// <summary><see cref="AggregatorFunction"/> and what it needs; table names from <c>Cumin:Tables</c>.</summary>

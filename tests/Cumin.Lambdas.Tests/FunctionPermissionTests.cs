@@ -48,6 +48,22 @@ public sealed partial class FunctionPermissionTests(ExporterFixture fixture) : I
             .Where(action => !(LocalOnly.TryGetValue(action!, out var off) && environment.GetValueOrDefault(off.Variable) == off.Value))
             .ToList();
         Assert.Empty(missing);
+
+        // A call declared with the environment variable of its resource must be granted on that very resource.
+        var statements = Statements(RoleOf(properties));
+        foreach (var declared in calls.Where(c => c.StartsWith(AwsCalls.AwsActionPrefix, StringComparison.Ordinal)))
+        {
+            var (action, variable) = (declared[AwsCalls.AwsActionPrefix.Length..].Split('|')[0], declared.Split('|')[1]);
+            var resource = properties.Get("Environment").Get("Variables").Get(variable);
+            Assert.True(resource is not null, $"{function} calls {action} on {variable}, which its environment does not set");
+            Assert.Contains(statements, s => s.Actions.Contains(action) && s.Resources.Any(r => r.Matches(resource.Scalar()!, null)));
+        }
+
+        if (function == "AggregatorFunction")
+        {
+            Assert.Contains(calls, c => c.StartsWith(AwsCalls.AwsActionPrefix + "secretsmanager:GetSecretValue", StringComparison.Ordinal));
+        }
+
         if (function == "ExporterFunction")
         {
             // The scan does see the calls (the exporter's path is long: claim, check, query, upload, presign, finish, send).
@@ -124,6 +140,11 @@ public sealed partial class FunctionPermissionTests(ExporterFixture fixture) : I
     /// <summary>The IAM action of an SDK client method; null for what is no request (properties, Dispose).</summary>
     private static string? ActionOf(string call)
     {
+        if (call.StartsWith(AwsCalls.AwsActionPrefix, StringComparison.Ordinal))
+        {
+            return call[AwsCalls.AwsActionPrefix.Length..].Split('|')[0];
+        }
+
         var (client, method) = (call[..call.IndexOf('.', StringComparison.Ordinal)], call[(call.IndexOf('.', StringComparison.Ordinal) + 1)..]);
         if (method.StartsWith("get_", StringComparison.Ordinal) || method.StartsWith("set_", StringComparison.Ordinal) || method is ".ctor" or "Dispose")
         {

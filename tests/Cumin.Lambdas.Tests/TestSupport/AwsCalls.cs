@@ -11,6 +11,9 @@ namespace Cumin.Lambdas.Tests.TestSupport;
 /// </summary>
 internal static class AwsCalls
 {
+    /// <summary>How a call made without an SDK client, declared with [AwsAction], is named: <c>action:{action}|{variable}</c>.</summary>
+    public const string AwsActionPrefix = "action:";
+
     private static readonly Dictionary<short, OpCode> OpCodesByValue = typeof(OpCodes)
         .GetFields(BindingFlags.Public | BindingFlags.Static)
         .Select(f => (OpCode)f.GetValue(null)!)
@@ -40,6 +43,11 @@ internal static class AwsCalls
             {
                 if (callee.DeclaringType?.Assembly == own)
                 {
+                    if (callee.GetCustomAttribute<Cumin.Lambdas.Hosting.AwsActionAttribute>() is { } declared)
+                    {
+                        calls.Add($"{AwsActionPrefix}{declared.Action}|{declared.ResourceVariable}");
+                    }
+
                     pending.Enqueue(callee);
                     // A call through an interface or a base reaches the overrides in this assembly too.
                     foreach (var type in own.GetTypes().Where(t => callee.DeclaringType.IsAssignableFrom(t) && t != callee.DeclaringType))
