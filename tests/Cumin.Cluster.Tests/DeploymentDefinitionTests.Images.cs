@@ -58,7 +58,7 @@ public sealed partial class DeploymentDefinitionTests
     }
 
     [Fact]
-    public void Compose_export_links_and_dashboards_are_reachable_from_the_host()
+    public void Compose_export_links_are_reachable_from_the_host()
     {
         var services = Compose.Get("services");
         var runner = services.Get("runner");
@@ -67,8 +67,6 @@ public sealed partial class DeploymentDefinitionTests
         Assert.Equal("service:fauxqs", runner.Get("network_mode").Scalar());
         Assert.Equal("http://localhost:4566", runner.Get("environment").Get("AWS_ENDPOINT_URL_S3").Scalar());
         Assert.Contains("127.0.0.1:4566:4566", services.Get("fauxqs").Get("ports").Items().Select(p => p.Scalar()));
-        var siloHttp = DockerfileEnvironment("Cumin.Silo")["ASPNETCORE_HTTP_PORTS"];
-        Assert.Contains(services.Get("silo").Get("ports").Items().Select(p => p.Scalar()!), p => p.StartsWith("127.0.0.1:", StringComparison.Ordinal) && p.EndsWith(":" + siloHttp, StringComparison.Ordinal));
     }
 
     [GeneratedRegex(@"\d{4}-\d{2}-\d{2} \((\d+\.\d+\.\d+)\)")]
