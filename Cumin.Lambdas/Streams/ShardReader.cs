@@ -169,8 +169,17 @@ internal sealed class ShardReader(
                 }
                 catch (DynamoDbStreamsException ex) when (ex.IsTrimmedData)
                 {
-                    RunnerLog.PositionTrimmed(logger, mapping.Name, shardId, read ?? "TRIM_HORIZON");
-                    read = null;
+                    // As in RunAsync: from the trim horizon nothing was skipped; from a position, records were.
+                    if (read is null)
+                    {
+                        RunnerLog.TrimHorizonMoved(logger, mapping.Name, shardId);
+                    }
+                    else
+                    {
+                        RunnerLog.PositionTrimmed(logger, mapping.Name, shardId, read);
+                        read = null;
+                    }
+
                     iterator = null;
                 }
                 catch (DynamoDbStreamsException ex) when (ex.IsResourceNotFound)
