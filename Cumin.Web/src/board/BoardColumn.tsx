@@ -4,7 +4,7 @@ import { STATUS_NAMES, type Status } from "./boardState";
 import { TaskCard } from "./TaskCard";
 
 /** Height of one card's slot; cards are fixed-height so only the visible ones need to be in the page. */
-export const ROW = 92;
+export const ROW = 96;
 const OVERSCAN = 6;
 
 /**
