@@ -161,3 +161,22 @@ test("the task drawer deletes a task after confirmation", async () => {
   assert.deepEqual((await apiAs(user).get(`/api/projects/${project.id}/tasks`)).body.items.map((t) => t.title), ["Keep"]);
   await context.close();
 });
+
+test("an owner renames and deletes a project from its card", async () => {
+  const user = await registeredUser("Ada");
+  const { project } = await projectWithTasks(user, "Old name", ["A task"]);
+  const { context, page } = await signedInPage(browser, user);
+  await page.getByRole("button", { name: "Rename Old name" }).click();
+  const form = page.getByRole("form", { name: "Rename Old name" });
+  await form.getByLabel("Project name").fill("New name");
+  await form.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("link", { name: "New name" }).waitFor();
+  assert.equal((await apiAs(user).get(`/api/projects/${project.id}`)).body.name, "New name");
+
+  await page.getByRole("button", { name: "Delete New name" }).click();
+  await page.getByRole("dialog", { name: "Delete “New name”?" }).getByRole("button", { name: "Delete project" }).click();
+  await page.getByRole("heading", { name: "No projects yet" }).waitFor();
+  assert.equal((await apiAs(user).get(`/api/projects/${project.id}`)).status, 404);
+  assertNoPageProblems(context);
+  await context.close();
+});
