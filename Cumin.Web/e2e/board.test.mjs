@@ -180,3 +180,22 @@ test("an owner renames and deletes a project from its card", async () => {
   assertNoPageProblems(context);
   await context.close();
 });
+
+test("a dependency that is down shows a banner with retry, never the raw answer", async () => {
+  const user = await registeredUser("Ada");
+  await projectWithTasks(user, "Resilient", []);
+  const { context, page } = await signedInPage(browser, user);
+  await page.getByRole("link", { name: "Resilient" }).waitFor();
+  // The API's own 503 answer, as it gives it when PostgreSQL is unreachable (OperationsTests checks that part).
+  const problem = { type: "https://tools.ietf.org/html/rfc9110#section-15.6.4", title: "Service unavailable", status: 503, detail: "A dependency is unavailable.", traceId: "00-abc" };
+  await page.route("**/api/projects", (route) => route.fulfill({ status: 503, headers: { "Retry-After": "5" }, contentType: "application/problem+json", body: JSON.stringify(problem) }));
+  const banner = page.getByRole("alert").filter({ hasText: "Cumin cannot reach one of its services right now." });
+  await banner.waitFor();
+  assert.doesNotMatch(await page.locator("body").innerText(), /traceId|rfc9110|\{"/);
+  await assertAccessible(page, "outage banner");
+  await page.unroute("**/api/projects");
+  await banner.getByRole("button", { name: "Retry" }).click();
+  await eventually(async () => (await banner.count()) === 0, { message: "banner gone after retry" });
+  await page.getByRole("link", { name: "Resilient" }).waitFor();
+  await context.close();
+});
