@@ -30,6 +30,7 @@ public static class ApiHost
     {
         var services = builder.Services;
         var configuration = builder.Configuration;
+        Cumin.Users.EmailAddresses.EnsureUnicodeData();
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -70,7 +71,7 @@ public static class ApiHost
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section));
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section));
         services.AddSingleton<AccessTokens>();
-        services.AddSingleton<AuthRateLimits>();
+        services.AddSingleton<SignInThrottle>();
         services.AddRateLimiter(_ => { });
         services.AddOptions<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>()
             .Configure<IOptions<RateLimitOptions>>((limiter, limits) => AuthRateLimits.Configure(limiter, limits.Value));
@@ -80,8 +81,15 @@ public static class ApiHost
             .Configure<IOptions<AuthOptions>>((jwt, auth) => BearerChallenge.Configure(jwt, auth.Value));
         services.AddAuthorization();
 
-        services.Configure<ForwardedHeadersOptions>(forwarded =>
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+        services.AddOptions<TrustedProxyOptions>().Bind(configuration.GetSection(TrustedProxyOptions.Section));
+        services.AddOptions<ForwardedHeadersOptions>()
+            .Configure<IOptions<TrustedProxyOptions>>((forwarded, proxies) => TrustedProxies.Configure(forwarded, proxies.Value));
+        // Behind a TLS-terminating proxy a request is HTTPS when the trusted proxy says so (X-Forwarded-Proto).
+        services.AddHsts(hsts =>
+        {
+            hsts.MaxAge = TimeSpan.FromDays(365);
+            hsts.IncludeSubDomains = true;
+        });
 
         // The SDK finds the endpoint itself (AWS_ENDPOINT_URL_DYNAMODB, then the region); Cumin:DynamoDB:ServiceUrl overrides it.
         services.AddSingleton<IAmazonDynamoDB>(_ => configuration["Cumin:DynamoDB:ServiceUrl"] is { Length: > 0 } url
@@ -93,6 +101,7 @@ public static class ApiHost
         services.AddCuminHealthChecks();
 
         services.AddSignalR().AddJsonProtocol(json => JsonSetup.Configure(json.PayloadSerializerOptions));
+        services.AddOptions<HubConnectionOptions>().Bind(configuration.GetSection(HubConnectionOptions.Section));
         services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         services.AddSingleton<NotificationRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationRelay>());
@@ -105,6 +114,12 @@ public static class ApiHost
         app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Validate(app.Environment);
 
         app.UseForwardedHeaders();
+        if (!app.Environment.IsDevelopment())
+        {
+            // Only on HTTPS answers, and never for localhost (ASP.NET Core's rules), so plain-HTTP make run is unaffected.
+            app.UseHsts();
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

@@ -11,12 +11,18 @@ namespace Cumin.Grains;
 
 public static class CuminGrainsServiceCollectionExtensions
 {
+    /// <summary>PBKDF2 iterations of every password hash written (100,000 before, ASP.NET Core Identity's default).</summary>
+    public const int PasswordHashIterations = 210_000;
+
     /// <summary>The services Cumin's grains take: options, password hashing, the task catalog and time.</summary>
     public static IServiceCollection AddCuminGrains(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<TableOptions>().Bind(configuration.GetSection(TableOptions.Section));
         services.AddOptions<RefreshTokenOptions>().Bind(configuration.GetSection(RefreshTokenOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
+        // ASP.NET Core Identity's V3 format is PBKDF2-HMAC-SHA512; OWASP's figure for it is 210,000 iterations. A login
+        // with a hash of fewer rehashes it (UserGrain.SignIn), so older accounts move up as their owners sign in.
+        services.Configure<PasswordHasherOptions>(hashing => hashing.IterationCount = PasswordHashIterations);
         services.TryAddSingleton<IPasswordHasher<UserState>, PasswordHasher<UserState>>();
         services.TryAddSingleton<ITaskCatalog, DynamoDBTaskCatalog>();
         services.TryAddSingleton<IExportCatalog, DynamoDBExportCatalog>();

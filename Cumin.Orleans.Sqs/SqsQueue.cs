@@ -1,3 +1,4 @@
+using System.Globalization;
 using Amazon.SQS;
 using Amazon.SQS.Model;
 using Microsoft.Extensions.Logging;
@@ -5,12 +6,16 @@ using Microsoft.Extensions.Logging;
 namespace Cumin.Orleans.Sqs;
 
 /// <summary>
-/// One SQS queue of a provider: its name, and its URL once looked up (or created, when missing and allowed).
-/// The URL is looked up lazily and again after the queue vanished, so a provider starts while SQS is still
+/// One SQS queue of a provider and every call the provider makes to it: send, receive, and delete or change the
+/// visibility of received messages in batches of ten (SQS's limit per request). Its URL is looked up lazily (the queue
+/// created when missing and allowed) and again after the queue vanished, so a provider starts while SQS is still
 /// unreachable and recovers from a recreated queue.
 /// </summary>
-internal sealed partial class SqsQueue
+internal sealed class SqsQueue
 {
+    /// <summary>SQS takes at most ten entries in one batch request.</summary>
+    private const int BatchLimit = 10;
+
     private readonly IAmazonSQS _sqs;
     private readonly SqsStreamOptions _options;
     private readonly ILogger _logger;
@@ -114,13 +119,164 @@ internal sealed partial class SqsQueue
 
             // CreateQueue is idempotent for identical attributes, so silos racing to create the queue all succeed.
             var created = await _sqs.CreateQueueAsync(request, cancellationToken).ConfigureAwait(false);
-            LogQueueCreated(Name, created.QueueUrl);
+            _logger.LogQueueCreated(Name, created.QueueUrl);
             return created.QueueUrl;
         }
     }
 
+    /// <summary>Sends one message; on a FIFO queue in the message group <paramref name="messageGroupId"/>.</summary>
+    public async Task SendAsync(string body, Dictionary<string, MessageAttributeValue> attributes, string messageGroupId)
+    {
+        var request = new SendMessageRequest
+        {
+            QueueUrl = await GetUrlAsync(CancellationToken.None).ConfigureAwait(false),
+            MessageBody = body,
+            MessageAttributes = attributes,
+        };
+        if (IsFifo)
+        {
+            request.MessageGroupId = messageGroupId;
+            request.MessageDeduplicationId = Guid.NewGuid().ToString("N");
+        }
+
+        try
+        {
+            await _sqs.SendMessageAsync(request).ConfigureAwait(false);
+        }
+        catch (QueueDoesNotExistException)
+        {
+            Forget();
+            throw;
+        }
+    }
+
+    /// <summary>One long poll: waits up to <see cref="SqsStreamOptions.WaitTime"/> for messages, with every attribute.</summary>
+    public async Task<List<Message>> ReceiveAsync(CancellationToken cancellationToken)
+    {
+        var url = await GetUrlAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var response = await _sqs.ReceiveMessageAsync(
+                new ReceiveMessageRequest
+                {
+                    QueueUrl = url,
+                    MaxNumberOfMessages = _options.MaxNumberOfMessages,
+                    WaitTimeSeconds = (int)_options.WaitTime.TotalSeconds,
+                    VisibilityTimeout = Seconds(_options.VisibilityTimeout),
+                    MessageAttributeNames = ["All"],
+                    MessageSystemAttributeNames = ["All"],
+                },
+                cancellationToken).ConfigureAwait(false);
+            return response.Messages ?? [];
+        }
+        catch (QueueDoesNotExistException)
+        {
+            Forget();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Deletes received messages. A request that fails is logged and its entries come back in
+    /// <see cref="SqsBatchResult.Unsent"/> to be tried again; an entry SQS refuses (typically an expired receipt handle:
+    /// the message is visible again and will be delivered once more) is logged and comes back in <see cref="SqsBatchResult.Refused"/>.
+    /// </summary>
+    public async Task<SqsBatchResult> DeleteAsync(IReadOnlyList<SqsReceipt> receipts, CancellationToken cancellationToken)
+    {
+        var result = await InBatchesAsync(
+            receipts,
+            async (url, chunk, ct) => (await _sqs.DeleteMessageBatchAsync(
+                new DeleteMessageBatchRequest { QueueUrl = url, Entries = [.. chunk.Select(r => new DeleteMessageBatchRequestEntry(r.EntryId, r.ReceiptHandle))] },
+                ct).ConfigureAwait(false)).Failed,
+            (count, exception) => _logger.LogDeleteFailed(count, Name, exception),
+            failure => _logger.LogDeleteEntryFailed(failure.Id, Name, failure.Code, failure.Message),
+            cancellationToken).ConfigureAwait(false);
+        if (receipts.Count > result.Unsent.Count)
+        {
+            _logger.LogDeleted(receipts.Count - result.Unsent.Count - result.Refused.Count, Name);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Makes received messages visible again after <paramref name="visibility"/> (zero: now). Failures are logged and
+    /// reported as for <see cref="DeleteAsync"/>; either way such a message reappears after its current timeout at the latest.
+    /// </summary>
+    public Task<SqsBatchResult> ChangeVisibilityAsync(IReadOnlyList<SqsReceipt> receipts, TimeSpan visibility, CancellationToken cancellationToken)
+    {
+        var seconds = Seconds(visibility);
+        return InBatchesAsync(
+            receipts,
+            async (url, chunk, ct) => (await _sqs.ChangeMessageVisibilityBatchAsync(
+                new ChangeMessageVisibilityBatchRequest
+                {
+                    QueueUrl = url,
+                    Entries = [.. chunk.Select(r => new ChangeMessageVisibilityBatchRequestEntry(r.EntryId, r.ReceiptHandle) { VisibilityTimeout = seconds })],
+                },
+                ct).ConfigureAwait(false)).Failed,
+            (count, exception) => _logger.LogVisibilityChangeFailed(count, Name, exception),
+            failure => _logger.LogVisibilityEntryFailed(failure.Id, Name, failure.Code, failure.Message),
+            cancellationToken);
+    }
+
     public override string ToString() => Name;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Created SQS queue {QueueName} at {QueueUrl}")]
-    private partial void LogQueueCreated(string queueName, string queueUrl);
+    private static int Seconds(TimeSpan value) => (int)Math.Ceiling(value.TotalSeconds);
+
+    /// <summary>
+    /// Sends <paramref name="receipts"/> ten to a request. A request failing for a reason worth retrying (SQS or the
+    /// network away, an SDK timeout) does not stop the ones after it. Cancellation through <paramref name="cancellationToken"/>
+    /// ends the whole call.
+    /// </summary>
+    private async Task<SqsBatchResult> InBatchesAsync(
+        IReadOnlyList<SqsReceipt> receipts,
+        Func<string, SqsReceipt[], CancellationToken, Task<List<BatchResultErrorEntry>?>> send,
+        Action<int, Exception> requestFailed,
+        Action<BatchResultErrorEntry> entryRefused,
+        CancellationToken cancellationToken)
+    {
+        if (receipts.Count == 0)
+        {
+            return SqsBatchResult.Empty;
+        }
+
+        var unsent = new HashSet<string>(StringComparer.Ordinal);
+        var refused = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chunk in receipts.Chunk(BatchLimit))
+        {
+            try
+            {
+                var url = await GetUrlAsync(cancellationToken).ConfigureAwait(false);
+                foreach (var failure in await send(url, chunk, cancellationToken).ConfigureAwait(false) ?? [])
+                {
+                    refused.Add(failure.Id);
+                    entryRefused(failure);
+                }
+            }
+            catch (Exception exception) when (exception is AmazonSQSException or HttpRequestException
+                || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                requestFailed(chunk.Length, exception);
+                unsent.UnionWith(chunk.Select(r => r.EntryId));
+            }
+        }
+
+        return new SqsBatchResult(unsent, refused);
+    }
+}
+
+/// <summary>A received message as SQS's batch requests name it: an entry id unique within the request, and its receipt handle.</summary>
+internal readonly record struct SqsReceipt(string EntryId, string ReceiptHandle)
+{
+    public static string EntryIdOf(long sequence) => sequence.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>What became of the entries of a batch call: those whose request failed, and those SQS refused.</summary>
+internal sealed record SqsBatchResult(IReadOnlySet<string> Unsent, IReadOnlySet<string> Refused)
+{
+    public static SqsBatchResult Empty { get; } = new(new HashSet<string>(), new HashSet<string>());
+
+    /// <summary>Whether SQS did what was asked for this entry.</summary>
+    public bool Succeeded(string entryId) => !Unsent.Contains(entryId) && !Refused.Contains(entryId);
 }

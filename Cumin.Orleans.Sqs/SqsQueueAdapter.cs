@@ -1,5 +1,3 @@
-using Amazon.SQS;
-using Amazon.SQS.Model;
 using Orleans.Runtime;
 using Orleans.Streams;
 
@@ -12,7 +10,6 @@ namespace Cumin.Orleans.Sqs;
 internal sealed class SqsQueueAdapter(
     string name,
     SqsStreamQueueMapper queueMapper,
-    IAmazonSQS sqs,
     OrleansBatchMessageMapper batches,
     Func<QueueId, IQueueAdapterReceiver> createReceiver) : IQueueAdapter
 {
@@ -30,29 +27,12 @@ internal sealed class SqsQueueAdapter(
             throw new ArgumentException("SQS streams are not rewindable: a producer cannot choose the sequence token.", nameof(token));
         }
 
+        // One message group per stream on a FIFO queue keeps each stream in order while streams proceed in parallel.
         var queue = queueMapper.GetQueue(queueMapper.GetQueueForStream(streamId));
-        var request = new SendMessageRequest
-        {
-            QueueUrl = await queue.GetUrlAsync(CancellationToken.None).ConfigureAwait(false),
-            MessageBody = batches.Encode(streamId, [.. events.Cast<object>()], requestContext),
-            MessageAttributes = OrleansBatchMessageMapper.Attributes(),
-        };
-        if (queue.IsFifo)
-        {
-            // One group per stream keeps each stream in order while streams proceed in parallel.
-            request.MessageGroupId = streamId.ToString();
-            request.MessageDeduplicationId = Guid.NewGuid().ToString("N");
-        }
-
-        try
-        {
-            await sqs.SendMessageAsync(request).ConfigureAwait(false);
-        }
-        catch (QueueDoesNotExistException)
-        {
-            queue.Forget();
-            throw;
-        }
+        await queue.SendAsync(
+            batches.Encode(streamId, [.. events.Cast<object>()], requestContext),
+            OrleansBatchMessageMapper.Attributes(),
+            messageGroupId: streamId.ToString()).ConfigureAwait(false);
     }
 
     public IQueueAdapterReceiver CreateReceiver(QueueId queueId) => createReceiver(queueId);

@@ -21,7 +21,7 @@ namespace Cumin.Orleans.Sqs;
 /// else a client built from <see cref="SqsStreamOptions.ServiceUrl"/> / <see cref="SqsStreamOptions.Region"/> or,
 /// when those are empty, from the SDK's own resolution (<c>AWS_ENDPOINT_URL_SQS</c>, <c>AWS_REGION</c>, credentials chain).
 /// </remarks>
-public sealed partial class SqsQueueAdapterFactory : IQueueAdapterFactory
+public sealed class SqsQueueAdapterFactory : IQueueAdapterFactory
 {
     private static readonly TimeSpan StartupLookupTimeout = TimeSpan.FromSeconds(15);
 
@@ -31,7 +31,7 @@ public sealed partial class SqsQueueAdapterFactory : IQueueAdapterFactory
     private readonly SqsStreamQueueMapper _queueMapper;
     private readonly SimpleQueueAdapterCache _cache;
     private readonly OrleansBatchMessageMapper _batches;
-    private readonly IReadOnlyList<ISqsMessageMapper> _mappers;
+    private readonly SqsMessageMappers _mappers;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
@@ -54,7 +54,9 @@ public sealed partial class SqsQueueAdapterFactory : IQueueAdapterFactory
         _queueMapper = new SqsStreamQueueMapper(name, [.. options.GetQueueNames().Select(q => new SqsQueue(q, _sqs, options, queueLogger))]);
         _cache = new SimpleQueueAdapterCache(cacheOptions, name, _loggerFactory);
         _batches = new OrleansBatchMessageMapper(services.GetRequiredService<Serializer>());
-        _mappers = [_batches, .. mappingOptions.Mappers.Select(factory => factory(services))];
+        _mappers = new SqsMessageMappers(
+            [_batches, .. mappingOptions.Mappers.Select(factory => factory(services))],
+            _loggerFactory.CreateLogger<SqsMessageMappers>());
     }
 
     /// <summary>Creates the factory of the provider named <paramref name="name"/> from its named options.</summary>
@@ -78,7 +80,7 @@ public sealed partial class SqsQueueAdapterFactory : IQueueAdapterFactory
     public async Task<IQueueAdapter> CreateAdapter(CancellationToken cancellationToken)
     {
         await EnsureQueuesAsync(cancellationToken).ConfigureAwait(false);
-        return new SqsQueueAdapter(_name, _queueMapper, _sqs, _batches, CreateReceiver);
+        return new SqsQueueAdapter(_name, _queueMapper, _batches, CreateReceiver);
     }
 
     /// <inheritdoc />
@@ -107,7 +109,7 @@ public sealed partial class SqsQueueAdapterFactory : IQueueAdapterFactory
         catch (Exception exception) when (exception is AmazonSQSException or HttpRequestException
             || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            LogQueuesNotReady(_name, exception);
+            _logger.LogQueuesNotReady(_name, exception);
         }
     }
 
@@ -116,7 +118,6 @@ public sealed partial class SqsQueueAdapterFactory : IQueueAdapterFactory
         var receiver = new SqsQueueAdapterReceiver(
             queueId,
             _queueMapper.GetQueue(queueId),
-            _sqs,
             _options,
             _mappers,
             _time,
@@ -144,7 +145,4 @@ public sealed partial class SqsQueueAdapterFactory : IQueueAdapterFactory
 
         return new AmazonSQSClient(config);
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "SQS stream provider {Provider}: its queues could not be looked up or created at start; receivers and producers retry on use")]
-    private partial void LogQueuesNotReady(string provider, Exception exception);
 }

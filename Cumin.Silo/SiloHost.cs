@@ -26,8 +26,11 @@ public sealed class SiloOptions
     /// <summary><c>Localhost</c> (default) or <c>AdoNet</c>; the rest of clustering's settings: Cumin.Clustering's ClusteringOptions.</summary>
     public Cumin.Clustering.ClusteringMode Clustering { get; set; } = Cumin.Clustering.ClusteringMode.Localhost;
 
-    /// <summary>The Orleans dashboard at /dashboard on the silo's HTTP port. It profiles every grain call, which costs a little throughput.</summary>
-    public bool Dashboard { get; set; } = true;
+    /// <summary>
+    /// The Orleans dashboard at /dashboard on the silo's HTTP port: off unless asked for (make run and make cluster do). It
+    /// has no authentication, shows every grain and silo, and profiles every grain call, which costs a little throughput.
+    /// </summary>
+    public bool Dashboard { get; set; }
 }
 
 /// <summary>
@@ -45,6 +48,7 @@ public static class SiloHost
     public static ISiloBuilder AddCuminSilo(this ISiloBuilder silo, IConfiguration configuration, bool clustering = true)
     {
         var options = configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
+        Cumin.Users.EmailAddresses.EnsureUnicodeData();
         if (clustering)
         {
             // Localhost (make run) or PostgreSQL membership (Cumin:Orleans:Clustering = AdoNet): Cumin.Clustering.

@@ -61,6 +61,8 @@ http {
   scgi_temp_path $NGINX_DIR/temp/scgi;
   # The API answers 413 itself (problem+json) for bodies over 1 MiB; NGINX must let them through to it.
   client_max_body_size 2m;
+  # No version in the Server header or in error pages.
+  server_tokens off;
 
   # REST: round robin over the instances; an instance that refuses connections is skipped for 5 s.
   upstream cumin_api {
@@ -83,9 +85,33 @@ $servers  }
 
     proxy_http_version 1.1;
     proxy_set_header Host \$host;
-    proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+    # NGINX is the edge: the client's address is the one it connected from, never what the client wrote.
+    proxy_set_header X-Forwarded-For \$remote_addr;
     proxy_set_header X-Forwarded-Proto \$scheme;
     proxy_connect_timeout 2s;
+
+    # NGINX's own answers (no instance reachable, one too slow, a body past the limit) in the API's error format,
+    # problem+json, not HTML. Answers of the API itself pass through untouched (proxy_intercept_errors is off).
+    error_page 413 /_cumin/413;
+    error_page 502 /_cumin/502;
+    error_page 504 /_cumin/504;
+    location = /_cumin/413 {
+      internal;
+      default_type application/problem+json;
+      return 413 '{"type":"https://tools.ietf.org/html/rfc9110#section-15.5.14","title":"Payload too large","status":413,"detail":"The request body is too large."}';
+    }
+    location = /_cumin/502 {
+      internal;
+      default_type application/problem+json;
+      add_header Retry-After 1 always;
+      return 502 '{"type":"https://tools.ietf.org/html/rfc9110#section-15.6.3","title":"Bad gateway","status":502,"detail":"No API instance answered; the request may be retried."}';
+    }
+    location = /_cumin/504 {
+      internal;
+      default_type application/problem+json;
+      add_header Retry-After 1 always;
+      return 504 '{"type":"https://tools.ietf.org/html/rfc9110#section-15.6.5","title":"Gateway timeout","status":504,"detail":"The API did not answer in time; the request may be retried."}';
+    }
 
     location /hubs/ {
       proxy_pass http://cumin_hubs;
@@ -150,6 +176,8 @@ stack_start run "$STATE/stack"
 source "$STATE/stack/env"
 export ASPNETCORE_ENVIRONMENT=Development DOTNET_ENVIRONMENT=Development
 export Cumin__Orleans__Clustering=AdoNet Cumin__Orleans__AdvertisedIPAddress=127.0.0.1
+# The dashboards are asked for here (they are off by default); the APIs trust NGINX, on loopback, as their one proxy.
+export Cumin__Orleans__Dashboard=true Cumin__ForwardedHeaders__KnownProxies__0=127.0.0.1
 # Several .NET processes share this machine: workstation GC keeps each one small.
 export DOTNET_gcServer=0
 

@@ -28,6 +28,8 @@ stack_stop "$STATE"   # a previous run killed hard may have left its servers beh
 stack_start run "$STATE"
 source "$STATE/env"
 export ASPNETCORE_ENVIRONMENT=Development DOTNET_ENVIRONMENT=Development
+# The silo's dashboard is off unless asked for; make run asks for it.
+export Cumin__Orleans__Dashboard=true
 
 SILO_URL=${CUMIN_SILO_URL:-http://127.0.0.1:8081}
 API_URL=${CUMIN_API_URL:-http://127.0.0.1:8080}

@@ -20,13 +20,13 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("sign-in")]
     Task<Reply<SignIn>> SignIn(string password);
 
-    /// <summary>Spends a refresh token for a new one of the same family; a spent token revokes the family.</summary>
+    /// <summary>Spends a refresh token for a new one of the same family; any other secret of the family (a spent token) revokes it.</summary>
     [Alias("refresh")]
     Task<Reply<SignIn>> Refresh(string familyId, string secret);
 
-    /// <summary>Revokes the family of a token the user holds.</summary>
+    /// <summary>Revokes the family of the user's current token, or with <paramref name="everywhere"/> every family of the user.</summary>
     [Alias("sign-out")]
-    Task<Reply<bool>> SignOut(string familyId, string secret);
+    Task<Reply<bool>> SignOut(string familyId, string secret, bool everywhere);
 
     [Alias("create-project")]
     Task<Reply<ProjectView>> CreateProject(ProjectDraft draft);

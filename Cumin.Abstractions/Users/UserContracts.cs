@@ -23,8 +23,12 @@ public static class UserLimits
     public const int PasswordMin = 8;
     public const int PasswordMax = 128;
 
-    /// <summary>E-mail addresses are unique case-insensitively: this is the key of the e-mail grain.</summary>
-    public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
+    /// <summary>
+    /// The key of the e-mail grain: <see cref="EmailAddresses.TryNormalize"/>'s, or for what cannot be an address (which
+    /// registration refuses, so no account has it) the lower-cased text, so a login with it costs what any other does.
+    /// </summary>
+    public static string NormalizeEmail(string email) =>
+        EmailAddresses.TryNormalize(email, out _, out var key) ? key : email.Trim().ToLowerInvariant();
 }
 
 /// <summary>

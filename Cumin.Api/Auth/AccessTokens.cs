@@ -14,10 +14,10 @@ public sealed class AccessTokens(IOptions<AuthOptions> options, TimeProvider tim
     private readonly JsonWebTokenHandler _handler = new();
     private readonly AuthOptions _options = options.Value;
 
-    public string Issue(UserProfile user)
+    public (string Token, TimeSpan Lifetime) Issue(UserProfile user)
     {
         var now = timeProvider.GetUtcNow().UtcDateTime;
-        return _handler.CreateToken(new SecurityTokenDescriptor
+        return (_handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = _options.Issuer,
             Audience = _options.Audience,
@@ -33,7 +33,7 @@ public sealed class AccessTokens(IOptions<AuthOptions> options, TimeProvider tim
                 ["jti"] = Guid.NewGuid().ToString("N"),
             },
             SigningCredentials = new SigningCredentials(_options.SecurityKey(), SecurityAlgorithms.HmacSha256),
-        });
+        }), _options.AccessTokenLifetime);
     }
 
     public static TokenValidationParameters ValidationParameters(AuthOptions options) => new()

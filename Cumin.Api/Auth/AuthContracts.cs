@@ -30,6 +30,15 @@ public sealed record RefreshRequest
     public string? RefreshToken { get; init; }
 }
 
+public sealed record LogoutRequest
+{
+    [Required, StringLength(256)]
+    public string? RefreshToken { get; init; }
+
+    /// <summary>True: every session of the user ends (every device signs out), not only this token's.</summary>
+    public bool? Everywhere { get; init; }
+}
+
 public sealed record UserResponse(string Id, string Name, string Email, DateTimeOffset CreatedAt)
 {
     public static UserResponse From(UserProfile user) => new(user.Id, user.Name, user.Email, user.CreatedAt);

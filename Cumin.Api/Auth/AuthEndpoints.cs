@@ -3,7 +3,6 @@ using Cumin.Api.Common;
 using Cumin.Common;
 using Cumin.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace Cumin.Api.Auth;
 
@@ -36,38 +35,37 @@ public static class AuthEndpoints
         return app;
     }
 
-    private static async Task<Results<Created<UserResponse>, ProblemHttpResult>> Register(
-        RegisterRequest body, IGrainFactory grains, AuthRateLimits limits, HttpContext http)
+    private static async Task<Results<Created<UserResponse>, ProblemHttpResult>> Register(RegisterRequest body, IGrainFactory grains)
     {
-        var email = UserLimits.NormalizeEmail(body.Email!);
-        if (!limits.TryAcquire(email, out var wait))
-        {
-            return AuthRateLimits.TooManyRequests(http, wait);
-        }
-
-        var reply = await grains.Of<IEmailGrain>(email).Register(body.Name!.Trim(), body.Email!.Trim(), body.Password!);
+        // Validation has checked the address; the grain holding its normalised form stores it as shown (NFC).
+        EmailAddresses.TryNormalize(body.Email, out var display, out var key);
+        var reply = await grains.Of<IEmailGrain>(key!).Register(body.Name!.Trim(), display!, body.Password!);
         return reply.IsOk
             ? TypedResults.Created("/auth/me", UserResponse.From(reply.Value!))
             : Problems.For(reply);
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Login(
-        LoginRequest body, IGrainFactory grains, AuthRateLimits limits, HttpContext http, AccessTokens tokens, IOptions<AuthOptions> options)
+        LoginRequest body, IGrainFactory grains, SignInThrottle throttle, HttpContext http, AccessTokens tokens, TimeProvider time)
     {
         var email = UserLimits.NormalizeEmail(body.Email!);
-        if (!limits.TryAcquire(email, out var wait))
+        if (!throttle.TryBegin(email, TrustedProxies.ClientKey(http), out var attempt, out var wait))
         {
             return AuthRateLimits.TooManyRequests(http, wait);
         }
 
         var reply = await grains.Of<IEmailGrain>(email).SignIn(body.Password!);
-        return reply.IsOk
-            ? TypedResults.Ok(Tokens(reply.Value!, tokens, options.Value))
-            : Problems.For(Outcome.Unauthorized, "The e-mail address or the password is wrong.");
+        if (!reply.IsOk)
+        {
+            return Problems.For(Outcome.Unauthorized, "The e-mail address or the password is wrong.");
+        }
+
+        SignInThrottle.Succeeded(attempt);
+        return TypedResults.Ok(Tokens(reply.Value!, tokens, time));
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Refresh(
-        RefreshRequest body, IGrainFactory grains, AccessTokens tokens, IOptions<AuthOptions> options)
+        RefreshRequest body, IGrainFactory grains, AccessTokens tokens, TimeProvider time)
     {
         if (!RefreshToken.TryParse(body.RefreshToken, out var token))
         {
@@ -76,19 +74,19 @@ public static class AuthEndpoints
 
         var reply = await grains.Of<IUserGrain>(token.Value.UserId).Refresh(token.Value.FamilyId, token.Value.Secret);
         return reply.IsOk
-            ? TypedResults.Ok(Tokens(reply.Value!, tokens, options.Value))
+            ? TypedResults.Ok(Tokens(reply.Value!, tokens, time))
             : Problems.For(Outcome.Unauthorized, reply.Detail ?? "The refresh token is not valid.");
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Logout(RefreshRequest body, IGrainFactory grains)
+    private static async Task<Results<NoContent, ProblemHttpResult>> Logout(LogoutRequest body, IGrainFactory grains)
     {
         if (!RefreshToken.TryParse(body.RefreshToken, out var token))
         {
             return Problems.For(Outcome.Unauthorized, "The refresh token is not valid.");
         }
 
-        var reply = await grains.Of<IUserGrain>(token.Value.UserId).SignOut(token.Value.FamilyId, token.Value.Secret);
-        return reply.IsOk ? TypedResults.NoContent() : Problems.For(Outcome.Unauthorized, "The refresh token is not valid.");
+        var reply = await grains.Of<IUserGrain>(token.Value.UserId).SignOut(token.Value.FamilyId, token.Value.Secret, body.Everywhere ?? false);
+        return reply.IsOk ? TypedResults.NoContent() : Problems.For(Outcome.Unauthorized, reply.Detail ?? "The refresh token is not valid.");
     }
 
     private static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> Me(ClaimsPrincipal user, IGrainFactory grains)
@@ -99,11 +97,16 @@ public static class AuthEndpoints
             : TypedResults.Ok(UserResponse.From(profile));
     }
 
-    private static TokenResponse Tokens(SignIn signIn, AccessTokens tokens, AuthOptions options) => new(
-        tokens.Issue(signIn.User),
-        signIn.RefreshToken,
-        "Bearer",
-        (int)options.AccessTokenLifetime.TotalSeconds,
-        (int)options.RefreshTokenLifetime.TotalSeconds,
-        new TokenUser(signIn.User.Id, signIn.User.Name, signIn.User.Email));
+    /// <summary>The pair; <c>refreshExpiresIn</c> is what the grain granted (the idle lifetime, less near the session's end).</summary>
+    private static TokenResponse Tokens(SignIn signIn, AccessTokens tokens, TimeProvider time)
+    {
+        var access = tokens.Issue(signIn.User);
+        return new TokenResponse(
+            access.Token,
+            signIn.RefreshToken,
+            "Bearer",
+            (int)access.Lifetime.TotalSeconds,
+            Math.Max(0, (int)Math.Ceiling((signIn.RefreshExpiresAt - time.GetUtcNow()).TotalSeconds)),
+            new TokenUser(signIn.User.Id, signIn.User.Name, signIn.User.Email));
+    }
 }

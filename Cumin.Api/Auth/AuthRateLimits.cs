@@ -7,50 +7,46 @@ using Microsoft.Extensions.Options;
 
 namespace Cumin.Api.Auth;
 
-/// <summary>Configuration section <c>Cumin:RateLimits</c>: attempts at login and register per minute.</summary>
+/// <summary>Configuration section <c>Cumin:RateLimits</c>: per-minute limits of the requests that guess or enumerate.</summary>
 public sealed class RateLimitOptions
 {
     public const string Section = "Cumin:RateLimits";
 
+    /// <summary>Login and register attempts per client address (an IPv6 client: per /64).</summary>
     public int AuthPerClientPerMinute { get; set; } = 30;
 
-    public int AuthPerEmailPerMinute { get; set; } = 10;
+    /// <summary>Failed logins for one e-mail address from one client address.</summary>
+    public int LoginFailuresPerEmailAndClientPerMinute { get; set; } = 10;
+
+    /// <summary>Failed logins for one e-mail address from all clients together: the ceiling only a crowd reaches.</summary>
+    public int LoginFailuresPerEmailPerMinute { get; set; } = 100;
+
+    /// <summary>Members added (attempts, found or not) per user: the answers tell which addresses have accounts.</summary>
+    public int AddMemberPerUserPerMinute { get; set; } = 20;
 }
 
 /// <summary>
-/// Login and register are limited per client address (an endpoint policy) and per e-mail address (checked in the
-/// handler once the body is read), so neither one machine nor a botnet aimed at one account gets far.
+/// The endpoint policies: login and register per client address, adding members per user. Failed logins per e-mail
+/// are counted by <see cref="SignInThrottle"/> once the body is read.
 /// </summary>
-public sealed class AuthRateLimits : IDisposable
+public static class AuthRateLimits
 {
     public const string PerClientPolicy = "auth-per-client";
 
-    private readonly PartitionedRateLimiter<string> _perEmail;
-
-    public AuthRateLimits(IOptions<RateLimitOptions> options)
-    {
-        var limit = options.Value.AuthPerEmailPerMinute;
-        _perEmail = PartitionedRateLimiter.Create<string, string>(email =>
-            RateLimitPartition.GetFixedWindowLimiter(email, _ => Window(limit)));
-    }
-
-    /// <summary>Takes one attempt for <paramref name="normalizedEmail"/>; false with the wait when none is left.</summary>
-    public bool TryAcquire(string normalizedEmail, out TimeSpan retryAfter)
-    {
-        using var lease = _perEmail.AttemptAcquire(normalizedEmail);
-        retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
-        return lease.IsAcquired;
-    }
-
-    public void Dispose() => _perEmail.Dispose();
+    public const string AddMemberPolicy = "add-member-per-user";
 
     public static void Configure(RateLimiterOptions limiter, RateLimitOptions options)
     {
         limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
         limiter.AddPolicy(PerClientPolicy, http =>
             RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                TrustedProxies.ClientKey(http),
                 _ => Window(options.AuthPerClientPerMinute)));
+        // After authentication: the caller is known (the endpoint requires it).
+        limiter.AddPolicy(AddMemberPolicy, http =>
+            RateLimitPartition.GetFixedWindowLimiter(
+                http.User.FindFirst("sub")?.Value ?? TrustedProxies.ClientKey(http),
+                _ => Window(options.AddMemberPerUserPerMinute)));
         limiter.OnRejected = async (context, cancellationToken) =>
         {
             var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);

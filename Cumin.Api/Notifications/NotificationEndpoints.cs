@@ -19,7 +19,8 @@ public static class NotificationEndpoints
             .RequireAuthorization()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
-        app.MapHub<NotificationHub>(NotificationHub.Path);
+        // A connection lives no longer than the access token it was opened with; clients reconnect with a fresh one.
+        app.MapHub<NotificationHub>(NotificationHub.Path, hub => hub.CloseOnAuthenticationExpiration = true);
         return app;
     }
 

@@ -35,11 +35,17 @@ public sealed partial class NotificationRelay(
         }
     }
 
-    public async Task ConnectAsync(string userId)
+    /// <summary>Counts a connection of the user in, unless they have <paramref name="limit"/> on this host already.</summary>
+    public async Task<bool> ConnectAsync(string userId, int limit)
     {
         Listener listener;
         lock (_sync)
         {
+            if (_listeners.TryGetValue(userId, out var existing) && existing.Connections >= limit)
+            {
+                return false;
+            }
+
             if (!_listeners.TryGetValue(userId, out listener!))
             {
                 listener = new Listener(userId, this);
@@ -53,6 +59,7 @@ public sealed partial class NotificationRelay(
 
         // Every connection waits for the subscription, so nothing sent after the connection is up can be missed.
         await listener.Subscribed;
+        return true;
     }
 
     public async Task DisconnectAsync(string userId)

@@ -28,6 +28,8 @@ public static class ProjectEndpoints
 
         group.MapGet("/{projectId}/members", Members).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{projectId}/members", AddMember)
+            .RequireRateLimiting(Auth.AuthRateLimits.AddMemberPolicy)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)

@@ -18,11 +18,19 @@ public sealed class EmailGrain(
     [PersistentState("email", StorageNames.Grains)] IPersistentState<EmailState> state,
     IPasswordHasher<UserState> passwordHasher) : Grain, IEmailGrain
 {
-    // Verifying against this makes an unknown address cost what a wrong password costs (no timing oracle).
-    private static readonly Lazy<string> DecoyHash = new(() => new PasswordHasher<UserState>().HashPassword(new UserState(), "decoy-password"));
+    // Verifying against this makes an unknown address cost what a wrong password costs (no timing oracle), so it is made
+    // by the same hasher, with the same iterations, as every stored password.
+    private static string? _decoyHash;
 
     public async Task<Reply<UserProfile>> Register(string name, string email, string password)
     {
+        // The address must be the one this grain holds: two spellings of one address never become two accounts.
+        if (!EmailAddresses.TryNormalize(email, out var display, out var key) || key != this.GetPrimaryKeyString())
+        {
+            return Reply<UserProfile>.Fail(Outcome.Invalid, "email is not a valid address");
+        }
+
+        email = display;
         if (state.RecordExists)
         {
             return Reply<UserProfile>.Fail(Outcome.Conflict, "this e-mail address is already registered");
@@ -61,7 +69,8 @@ public sealed class EmailGrain(
     {
         if (!state.RecordExists)
         {
-            passwordHasher.VerifyHashedPassword(new UserState(), DecoyHash.Value, password);
+            _decoyHash ??= passwordHasher.HashPassword(new UserState(), "decoy-password");
+            passwordHasher.VerifyHashedPassword(new UserState(), _decoyHash, password);
             return Reply<SignIn>.Fail(Outcome.Unauthorized, "invalid credentials");
         }
 

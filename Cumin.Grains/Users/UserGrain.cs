@@ -73,7 +73,8 @@ public sealed partial class UserGrain(
         }
 
         var now = timeProvider.GetUtcNow();
-        var family = new RefreshFamily { Id = SortableId.Shared.Next(), CreatedAt = now };
+        // Random, not time-ordered: a family id appears only in its own tokens, so knowing one proves holding one.
+        var family = new RefreshFamily { Id = Base64UrlSecret(16), CreatedAt = now };
         Prune(now);
         state.State.RefreshFamilies.Add(family);
         var token = Rotate(family, now);
@@ -89,47 +90,56 @@ public sealed partial class UserGrain(
             return Unauthorized();
         }
 
+        if (!Matches(family.CurrentHash, Hash(secret)))
+        {
+            // Only the family's own tokens carry its random id: any secret but the current one comes from a copy (a spent
+            // token, whoever presents it). Remembering no list of spent tokens, this cannot be flushed by refreshing.
+            return await RevokeReusedAsync(family);
+        }
+
         var now = timeProvider.GetUtcNow();
-        var hash = Hash(secret);
-        if (Matches(family.CurrentHash, hash))
+        if (family.CurrentExpiresAt <= now)
         {
-            if (family.CurrentExpiresAt <= now)
-            {
-                return Unauthorized();
-            }
-
-            var token = Rotate(family, now);
-            await state.WriteOrDeactivateAsync(this);
-            return Reply<SignIn>.Ok(new SignIn(Profile(), token.ToString(), family.CurrentExpiresAt));
+            return Unauthorized();
         }
 
-        if (family.SpentHashes.Any(spent => Matches(spent, hash)))
-        {
-            // A spent token came back: someone holds a copy. Every token of the family dies.
-            family.Revoked = true;
-            await state.WriteOrDeactivateAsync(this);
-            return Reply<SignIn>.Fail(Outcome.Unauthorized, "refresh token reused; the session has been revoked");
-        }
-
-        return Unauthorized();
+        var token = Rotate(family, now);
+        await state.WriteOrDeactivateAsync(this);
+        return Reply<SignIn>.Ok(new SignIn(Profile(), token.ToString(), family.CurrentExpiresAt));
     }
 
-    public async Task<Reply<bool>> SignOut(string familyId, string secret)
+    public async Task<Reply<bool>> SignOut(string familyId, string secret, bool everywhere)
     {
         var family = state.RecordExists ? state.State.RefreshFamilies.Find(f => f.Id == familyId) : null;
-        var hash = Hash(secret);
-        if (family is null || !(Matches(family.CurrentHash, hash) || family.SpentHashes.Any(spent => Matches(spent, hash))))
+        if (family is null)
         {
             return Reply<bool>.Fail(Outcome.Unauthorized, "refresh token not recognised");
         }
 
+        if (!Matches(family.CurrentHash, Hash(secret)))
+        {
+            return (await RevokeReusedAsync(family)).As<bool>();
+        }
+
+        var revoking = everywhere ? state.State.RefreshFamilies.Where(f => !f.Revoked).ToList() : family.Revoked ? [] : [family];
+        if (revoking.Count > 0)
+        {
+            revoking.ForEach(f => f.Revoked = true);
+            await state.WriteOrDeactivateAsync(this);
+        }
+
+        return Reply<bool>.Ok(true);
+    }
+
+    private async Task<Reply<SignIn>> RevokeReusedAsync(RefreshFamily family)
+    {
         if (!family.Revoked)
         {
             family.Revoked = true;
             await state.WriteOrDeactivateAsync(this);
         }
 
-        return Reply<bool>.Ok(true);
+        return Reply<SignIn>.Fail(Outcome.Unauthorized, "refresh token reused; the session has been revoked");
     }
 
     public async Task<Reply<ProjectView>> CreateProject(ProjectDraft draft)
@@ -270,20 +280,14 @@ public sealed partial class UserGrain(
 
     private UserProfile Profile() => new(state.State.Id, state.State.Name, state.State.Email, state.State.CreatedAt);
 
+    /// <summary>A new secret for the family; it lives the idle lifetime, never past the session's absolute end.</summary>
     private RefreshToken Rotate(RefreshFamily family, DateTimeOffset now)
     {
-        if (family.CurrentHash.Length > 0)
-        {
-            family.SpentHashes.Add(family.CurrentHash);
-            if (family.SpentHashes.Count > _options.MaxSpentHashesPerFamily)
-            {
-                family.SpentHashes.RemoveAt(0);
-            }
-        }
-
-        var secret = Base64UrlSecret();
+        var secret = Base64UrlSecret(32);
         family.CurrentHash = Hash(secret);
-        family.CurrentExpiresAt = now + _options.RefreshTokenLifetime;
+        var idleEnd = now + _options.RefreshTokenLifetime;
+        var sessionEnd = family.CreatedAt + _options.SessionLifetime;
+        family.CurrentExpiresAt = idleEnd < sessionEnd ? idleEnd : sessionEnd;
         return new RefreshToken(Id, family.Id, secret);
     }
 
@@ -298,8 +302,8 @@ public sealed partial class UserGrain(
         }
     }
 
-    private static string Base64UrlSecret() =>
-        System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+    private static string Base64UrlSecret(int bytes) =>
+        System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(bytes));
 
     private static string Hash(string secret) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 

@@ -29,8 +29,8 @@ public sealed class UserState
 }
 
 /// <summary>
-/// One sign-in's chain of refresh tokens. Only SHA-256 hashes of secrets are stored: the current one, and the
-/// spent ones so that presenting a spent token is recognised as reuse and revokes the family.
+/// One sign-in's chain of refresh tokens. Only the SHA-256 hash of the current secret is stored: any other secret
+/// presented with the family's (random) id is a copy of a spent token and revokes the family.
 /// </summary>
 public sealed class RefreshFamily
 {
@@ -40,9 +40,8 @@ public sealed class RefreshFamily
 
     public DateTimeOffset CurrentExpiresAt { get; set; }
 
-    public List<string> SpentHashes { get; set; } = [];
-
     public bool Revoked { get; set; }
 
+    /// <summary>The login that opened the family: no token of it outlives this by more than the session lifetime.</summary>
     public DateTimeOffset CreatedAt { get; set; }
 }

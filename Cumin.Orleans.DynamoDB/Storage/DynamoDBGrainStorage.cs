@@ -1,8 +1,6 @@
 using System.Globalization;
-using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Amazon.Runtime;
 using Microsoft.Extensions.Logging;
 using Orleans;
 using Orleans.Runtime;
@@ -30,7 +28,7 @@ public sealed partial class DynamoDBGrainStorage : IGrainStorage, ILifecyclePart
     private readonly IActivatorProvider? _activators;
     private readonly Dictionary<string, DynamoDBTableBinding> _tables;
     private readonly DynamoDBTableBinding? _defaultTable;
-    private readonly JsonReaderOptions _readerOptions;
+    private readonly DynamoDBStorageErrors _errors;
 
     /// <summary>Creates the provider named <paramref name="name"/> on <paramref name="client"/>, which the caller keeps owning.</summary>
     public DynamoDBGrainStorage(
@@ -57,7 +55,7 @@ public sealed partial class DynamoDBGrainStorage : IGrainStorage, ILifecyclePart
             pair => new DynamoDBTableBinding(pair.Value, options.TablePrefix),
             StringComparer.Ordinal);
         _defaultTable = options.DefaultTable is { } defaultTable ? new DynamoDBTableBinding(defaultTable, options.TablePrefix) : null;
-        _readerOptions = new JsonReaderOptions { MaxDepth = Math.Max(64, options.JsonSerializerOptions.MaxDepth) };
+        _errors = new DynamoDBStorageErrors(logger);
     }
 
     /// <summary>Whether <see cref="Dispose"/> disposes the client (one this provider built itself).</summary>
@@ -129,7 +127,7 @@ public sealed partial class DynamoDBGrainStorage : IGrainStorage, ILifecyclePart
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            throw Failure(exception, "read", stateName, grainId, table);
+            throw _errors.Failure(exception, "read", stateName, grainId, table.TableName);
         }
 
         var item = response.Item;
@@ -142,7 +140,7 @@ public sealed partial class DynamoDBGrainStorage : IGrainStorage, ILifecyclePart
         }
 
         grainState.ETag = item.TryGetValue(ETag, out var etag) ? etag.N : null;
-        if (TryReadState(table, shape, item, out var state))
+        if (shape.TryReadState(item, out var state))
         {
             grainState.State = state;
             grainState.RecordExists = true;
@@ -161,21 +159,20 @@ public sealed partial class DynamoDBGrainStorage : IGrainStorage, ILifecyclePart
         ArgumentNullException.ThrowIfNull(grainState);
         var table = Table(stateName);
         var shape = table.Shape<T>(stateName, _options.JsonSerializerOptions, _activators);
-        var expected = ParseETag(grainState.ETag, stateName, grainId);
+        var expected = DynamoDBStorageErrors.ParseETag(grainState.ETag, stateName, grainId);
 
         long size = 0;
         var item = table.Key(grainId, stateName, ref size, shape.AttributeCountHint);
-        AddState<T>(table, shape, grainState.State, item, stateName, ref size);
+        shape.AddState(grainState.State, stateName, item, ref size);
         var next = AddNextETag(table, item, expected, ref size);
         shape.AttributeCountHint = item.Count;
 
         if (size > DynamoDBAttributeJson.MaxItemSize)
         {
-            LogItemTooLarge(_logger, stateName, grainId, table.TableName, size);
-            throw new DynamoDBItemTooLargeException(grainId, stateName, table.TableName, size, DynamoDBAttributeJson.MaxItemSize);
+            throw _errors.TooLarge(stateName, grainId, table.TableName, size);
         }
 
-        await PutAsync(table, item, expected, "write", stateName, grainId, cancellationToken);
+        await WriteConditionallyAsync(table, item, expected, delete: false, "write", stateName, grainId, cancellationToken);
         grainState.ETag = next;
         grainState.RecordExists = true;
     }
@@ -190,43 +187,14 @@ public sealed partial class DynamoDBGrainStorage : IGrainStorage, ILifecyclePart
     {
         ArgumentNullException.ThrowIfNull(grainState);
         var table = Table(stateName);
-        var expected = ParseETag(grainState.ETag, stateName, grainId);
+        var expected = DynamoDBStorageErrors.ParseETag(grainState.ETag, stateName, grainId);
         long size = 0;
         var key = table.Key(grainId, stateName, ref size);
 
-        if (expected is not null && !table.DeleteStateOnClear)
-        {
-            var next = AddNextETag(table, key, expected, ref size);
-            await PutAsync(table, key, expected, "clear", stateName, grainId, cancellationToken);
-            grainState.ETag = next;
-            grainState.RecordExists = false;
-            return;
-        }
-
-        var request = new DeleteItemRequest
-        {
-            TableName = table.TableName,
-            Key = key,
-            ConditionExpression = expected is null ? NoETagCondition : ETagMatchesCondition,
-            ExpressionAttributeNames = table.ETagNames,
-            ExpressionAttributeValues = ExpectedETagValues(expected),
-            ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
-        };
-
-        try
-        {
-            await _client.DeleteItemAsync(request, cancellationToken);
-        }
-        catch (ConditionalCheckFailedException exception)
-        {
-            throw Conflict(exception, "clear", stateName, grainId, table, grainState.ETag);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            throw Failure(exception, "clear", stateName, grainId, table);
-        }
-
-        grainState.ETag = null;
+        var delete = expected is null || table.DeleteStateOnClear;
+        var next = delete ? null : AddNextETag(table, key, expected, ref size);
+        await WriteConditionallyAsync(table, key, expected, delete, "clear", stateName, grainId, cancellationToken);
+        grainState.ETag = next;
         grainState.RecordExists = false;
     }
 
@@ -239,36 +207,43 @@ public sealed partial class DynamoDBGrainStorage : IGrainStorage, ILifecyclePart
                 $"DynamoDB grain storage '{_name}' has no table for state '{stateName}' and no DefaultTable. Add it to Tables.");
     }
 
-    private async Task PutAsync(
+    /// <summary>
+    /// Puts <paramref name="item"/>, or deletes the item it keys, on condition that the table holds the version the grain
+    /// expects: no etag (and so, for a put, no item) when <paramref name="expected"/> is null, else that etag.
+    /// </summary>
+    private async Task WriteConditionallyAsync(
         DynamoDBTableBinding table,
         Dictionary<string, AttributeValue> item,
         long? expected,
+        bool delete,
         string operation,
         string stateName,
         GrainId grainId,
         CancellationToken cancellationToken)
     {
-        var request = new PutItemRequest
-        {
-            TableName = table.TableName,
-            Item = item,
-            ConditionExpression = expected is null ? NoETagCondition : ETagMatchesCondition,
-            ExpressionAttributeNames = table.ETagNames,
-            ExpressionAttributeValues = ExpectedETagValues(expected),
-            ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
-        };
-
+        var condition = expected is null ? NoETagCondition : ETagMatchesCondition;
+        var values = ExpectedETagValues(expected);
+        var returnStored = ReturnValuesOnConditionCheckFailure.ALL_OLD;
         try
         {
-            await _client.PutItemAsync(request, cancellationToken);
+            // Two request types with the same condition fields: the SDK gives them no common base.
+            await (delete
+                ? _client.DeleteItemAsync(
+                    new DeleteItemRequest { TableName = table.TableName, Key = item, ConditionExpression = condition, ExpressionAttributeNames = table.ETagNames,
+                        ExpressionAttributeValues = values, ReturnValuesOnConditionCheckFailure = returnStored },
+                    cancellationToken)
+                : (Task)_client.PutItemAsync(
+                    new PutItemRequest { TableName = table.TableName, Item = item, ConditionExpression = condition, ExpressionAttributeNames = table.ETagNames,
+                        ExpressionAttributeValues = values, ReturnValuesOnConditionCheckFailure = returnStored },
+                    cancellationToken));
         }
         catch (ConditionalCheckFailedException exception)
         {
-            throw Conflict(exception, operation, stateName, grainId, table, expected?.ToString(CultureInfo.InvariantCulture));
+            throw _errors.Conflict(exception, operation, stateName, grainId, table.TableName, expected);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            throw Failure(exception, operation, stateName, grainId, table);
+            throw _errors.Failure(exception, operation, stateName, grainId, table.TableName);
         }
     }
 
@@ -289,171 +264,6 @@ public sealed partial class DynamoDBGrainStorage : IGrainStorage, ILifecyclePart
         return next;
     }
 
-    /// <summary>
-    /// The SDK's exceptions have no Orleans codec, so they cannot reach the grain's caller: log the original here and
-    /// pass on its error code and message in one that can.
-    /// </summary>
-    private DynamoDBStorageException Failure(Exception exception, string operation, string stateName, GrainId grainId, DynamoDBTableBinding table)
-    {
-        LogOperationFailed(_logger, exception, operation, stateName, grainId, table.TableName);
-        var errorCode = exception is AmazonServiceException service ? service.ErrorCode : exception.GetType().Name;
-        return new DynamoDBStorageException(
-            $"DynamoDB {operation} of state '{stateName}' of grain {grainId} in table '{table.TableName}' failed: {errorCode}: {exception.Message}",
-            errorCode);
-    }
-
-    private InconsistentStateException Conflict(
-        ConditionalCheckFailedException exception,
-        string operation,
-        string stateName,
-        GrainId grainId,
-        DynamoDBTableBinding table,
-        string? currentETag)
-    {
-        var storedETag = exception.Item is { Count: > 0 } stored
-            ? stored.TryGetValue(ETag, out var etag) ? etag.N : "none (an item without etag)"
-            : "none (no item)";
-        LogConflict(_logger, operation, stateName, grainId, table.TableName, currentETag, storedETag);
-        return new InconsistentStateException(
-            $"Version conflict on {operation} of state '{stateName}' of grain {grainId} in table '{table.TableName}': " +
-            $"the grain holds etag {currentETag ?? "none (no stored item)"}, the table holds {storedETag}.",
-            storedETag,
-            currentETag ?? string.Empty);
-    }
-
-    private static long? ParseETag(string? etag, string stateName, GrainId grainId)
-    {
-        if (etag is null)
-        {
-            return null;
-        }
-
-        return long.TryParse(etag, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw new InconsistentStateException(
-                $"State '{stateName}' of grain {grainId} carries etag '{etag}', which is not a DynamoDB storage version (a number).",
-                string.Empty,
-                etag);
-    }
-
-    /// <summary>Serializes the state and adds its properties to the item as top-level attributes.</summary>
-    private void AddState<T>(
-        DynamoDBTableBinding table,
-        DynamoDBStateShape<T> shape,
-        T? state,
-        Dictionary<string, AttributeValue> item,
-        string stateName,
-        ref long size)
-    {
-        var scratch = DynamoDBAttributeJson.JsonScratch.Rent();
-        try
-        {
-            JsonSerializer.Serialize(scratch.Writer, state!, shape.TypeInfo);
-            scratch.Writer.Flush();
-            var reader = new Utf8JsonReader(scratch.Buffer.WrittenSpan, _readerOptions);
-            reader.Read();
-
-            if (shape.IsWrapped)
-            {
-                item[DynamoDBGrainStorageOptions.ValueAttributeName] = DynamoDBAttributeJson.ReadValue(ref reader, ref size);
-                size += DynamoDBGrainStorageOptions.ValueAttributeName.Length;
-                return;
-            }
-
-            if (reader.TokenType == JsonTokenType.Null)
-            {
-                // A null state is stored as no state at all, like a cleared one.
-                return;
-            }
-
-            if (reader.TokenType != JsonTokenType.StartObject)
-            {
-                throw new JsonException($"State '{stateName}' of type {typeof(T)} serialized to {reader.TokenType}, not to an object.");
-            }
-
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var name = DynamoDBAttributeJson.ReadString(ref reader, ref size);
-                if (table.IsReserved(name))
-                {
-                    // Caught per type up front; this catches dictionaries, extension data and derived types.
-                    throw DynamoDBStateShape<T>.ReservedNameCollision(table, stateName, name);
-                }
-
-                reader.Read();
-                item[name] = DynamoDBAttributeJson.ReadValue(ref reader, ref size);
-            }
-        }
-        finally
-        {
-            scratch.Return();
-        }
-    }
-
-    /// <summary>Turns an item back into a state; <see langword="false"/> when the item holds no state (a cleared one).</summary>
-    private static bool TryReadState<T>(
-        DynamoDBTableBinding table,
-        DynamoDBStateShape<T> shape,
-        Dictionary<string, AttributeValue> item,
-        out T state)
-    {
-        var scratch = DynamoDBAttributeJson.JsonScratch.Rent();
-        try
-        {
-            var writer = scratch.Writer;
-            if (shape.IsWrapped)
-            {
-                if (!item.TryGetValue(DynamoDBGrainStorageOptions.ValueAttributeName, out var value))
-                {
-                    state = default!;
-                    return false;
-                }
-
-                DynamoDBAttributeJson.WriteValue(writer, value);
-            }
-            else
-            {
-                var any = false;
-                writer.WriteStartObject();
-                foreach (var (name, value) in item)
-                {
-                    if (table.IsReserved(name))
-                    {
-                        continue;
-                    }
-
-                    any = true;
-                    writer.WritePropertyName(name);
-                    DynamoDBAttributeJson.WriteValue(writer, value);
-                }
-
-                writer.WriteEndObject();
-                if (!any)
-                {
-                    state = default!;
-                    return false;
-                }
-            }
-
-            writer.Flush();
-            state = JsonSerializer.Deserialize(scratch.Buffer.WrittenSpan, shape.TypeInfo)!;
-            return true;
-        }
-        finally
-        {
-            scratch.Return();
-        }
-    }
-
     [LoggerMessage(1, LogLevel.Information, "DynamoDB grain storage {Name}: tables ready in {ElapsedMs:0} ms")]
     private static partial void LogTablesReady(ILogger logger, string name, double elapsedMs);
-
-    [LoggerMessage(2, LogLevel.Debug, "Version conflict on {Operation} of state {StateName} of grain {GrainId} in table {TableName}: grain etag {CurrentETag}, stored {StoredETag}")]
-    private static partial void LogConflict(ILogger logger, string operation, string stateName, GrainId grainId, string tableName, string? currentETag, string storedETag);
-
-    [LoggerMessage(3, LogLevel.Error, "DynamoDB {Operation} of state {StateName} of grain {GrainId} in table {TableName} failed")]
-    private static partial void LogOperationFailed(ILogger logger, Exception exception, string operation, string stateName, GrainId grainId, string tableName);
-
-    [LoggerMessage(4, LogLevel.Error, "State {StateName} of grain {GrainId} would make a {Size}-byte item in table {TableName}, over DynamoDB's 400 KB limit; not written")]
-    private static partial void LogItemTooLarge(ILogger logger, string stateName, GrainId grainId, string tableName, long size);
 }

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using Amazon.DynamoDBv2.Model;
 using Orleans.Runtime;
 using Orleans.Serialization.Serializers;
@@ -131,65 +130,4 @@ internal sealed class DynamoDBTableBinding
             typeof(T),
             static (_, arg) => DynamoDBStateShape<T>.Create(arg.self, arg.stateName, arg.options, arg.activators),
             (self: this, stateName, options, activators));
-}
-
-/// <summary>How a state type is spread over an item's attributes.</summary>
-internal sealed class DynamoDBStateShape<T>
-{
-    private readonly Func<T> _createDefault;
-
-    private DynamoDBStateShape(JsonTypeInfo<T> typeInfo, bool isWrapped, Func<T> createDefault)
-    {
-        TypeInfo = typeInfo;
-        IsWrapped = isWrapped;
-        _createDefault = createDefault;
-    }
-
-    public JsonTypeInfo<T> TypeInfo { get; }
-
-    /// <summary>
-    /// A state that is not a JSON object (a number, a string, a list) cannot be spread over top-level attributes; it is
-    /// kept whole in <see cref="DynamoDBGrainStorageOptions.ValueAttributeName"/>.
-    /// </summary>
-    public bool IsWrapped { get; }
-
-    public T CreateDefault() => _createDefault();
-
-    /// <summary>The attribute count of the last item written with this shape: the next one is likely the same size.</summary>
-    public int AttributeCountHint { get; set; } = 8;
-
-    public static DynamoDBStateShape<T> Create(DynamoDBTableBinding table, string stateName, JsonSerializerOptions options, IActivatorProvider? activators)
-    {
-        options.MakeReadOnly(populateMissingResolver: true);
-        var typeInfo = (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
-        var isWrapped = typeInfo.Kind is JsonTypeInfoKind.None or JsonTypeInfoKind.Enumerable;
-
-        if (isWrapped && table.IsReserved(DynamoDBGrainStorageOptions.ValueAttributeName))
-        {
-            throw ReservedNameCollision(table, stateName, DynamoDBGrainStorageOptions.ValueAttributeName);
-        }
-
-        if (typeInfo.Kind == JsonTypeInfoKind.Object)
-        {
-            foreach (var property in typeInfo.Properties)
-            {
-                if (table.IsReserved(property.Name))
-                {
-                    throw ReservedNameCollision(table, stateName, property.Name);
-                }
-            }
-        }
-
-        Func<T> createDefault = activators?.GetActivator<T>() is { } activator
-            ? activator.Create
-            : typeof(T).IsValueType || typeof(T).GetConstructor(Type.EmptyTypes) is not null
-                ? Activator.CreateInstance<T>
-                : static () => default!;
-        return new DynamoDBStateShape<T>(typeInfo, isWrapped, createDefault);
-    }
-
-    public static OrleansConfigurationException ReservedNameCollision(DynamoDBTableBinding table, string stateName, string name) =>
-        new($"State '{stateName}' of type {typeof(T)} has a property stored as attribute '{name}', but table '{table.TableName}' " +
-            $"reserves that name (reserved: {string.Join(", ", table.ReservedNames)}). Rename the property " +
-            "([JsonPropertyName]) or map the state to a table with other key attribute names.");
 }

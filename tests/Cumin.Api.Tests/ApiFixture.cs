@@ -48,7 +48,9 @@ public class ApiFixture : IAsyncLifetime
         Settings["Cumin:Auth:SigningKey"] = SigningKey;
         // The tests register and log in many users from one address; the limits themselves are tested with low values.
         Settings["Cumin:RateLimits:AuthPerClientPerMinute"] = "100000";
-        Settings["Cumin:RateLimits:AuthPerEmailPerMinute"] = "1000";
+        Settings["Cumin:RateLimits:LoginFailuresPerEmailAndClientPerMinute"] = "1000";
+        Settings["Cumin:RateLimits:LoginFailuresPerEmailPerMinute"] = "10000";
+        Settings["Cumin:RateLimits:AddMemberPerUserPerMinute"] = "10000";
         // Exports: this fixture's own queue and bucket; the silo reads the queue with short polls so it stops quickly.
         Settings["Cumin:Notifications:QueueName"] = LocalStack.UniquePrefix("api") + "notifications";
         Settings["Cumin:Notifications:Sqs:WaitTime"] = "00:00:02";

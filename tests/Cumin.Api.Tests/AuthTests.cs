@@ -92,9 +92,9 @@ public sealed class AuthTests(ApiFixture fixture)
     }
 
     [Fact]
-    public async Task Login_is_rate_limited_per_email_with_retry_after()
+    public async Task Failed_logins_are_limited_per_email_and_client_with_retry_after()
     {
-        await using var limited = fixture.Api.WithSettings(new Dictionary<string, string?> { ["Cumin:RateLimits:AuthPerEmailPerMinute"] = "3" });
+        await using var limited = fixture.Api.WithSettings(new Dictionary<string, string?> { ["Cumin:RateLimits:LoginFailuresPerEmailAndClientPerMinute"] = "3" });
         var client = limited.Client();
         var email = $"limited-{Guid.NewGuid():N}@example.com";
         for (var i = 0; i < 3; i++)

@@ -81,9 +81,9 @@ public sealed class UserGrainTests(GrainCluster fixture)
         Assert.True(RefreshToken.TryParse((await grain.SignIn("correct horse")).Value!.RefreshToken, out var a));
         Assert.True(RefreshToken.TryParse((await grain.SignIn("correct horse")).Value!.RefreshToken, out var b));
 
-        Assert.True((await grain.SignOut(a.Value.FamilyId, a.Value.Secret)).IsOk);
+        Assert.True((await grain.SignOut(a.Value.FamilyId, a.Value.Secret, everywhere: false)).IsOk);
         Assert.Equal(Outcome.Unauthorized, (await grain.Refresh(a.Value.FamilyId, a.Value.Secret)).Outcome);
         Assert.True((await grain.Refresh(b.Value.FamilyId, b.Value.Secret)).IsOk);
-        Assert.Equal(Outcome.Unauthorized, (await grain.SignOut(b.Value.FamilyId, "not-the-secret")).Outcome);
+        Assert.Equal(Outcome.Unauthorized, (await grain.SignOut(b.Value.FamilyId, "not-the-secret", everywhere: false)).Outcome);
     }
 }

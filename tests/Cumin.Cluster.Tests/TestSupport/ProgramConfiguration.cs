@@ -58,6 +58,8 @@ public sealed class ProgramConfiguration
         .With(ClusteringOptions.Section, typeof(ClusteringOptions))
         .With(AuthOptions.Section, typeof(AuthOptions))
         .With(RateLimitOptions.Section, typeof(RateLimitOptions))
+        .With(TrustedProxyOptions.Section, typeof(TrustedProxyOptions))
+        .With(Cumin.Api.Notifications.HubConnectionOptions.Section, typeof(Cumin.Api.Notifications.HubConnectionOptions))
         .With(ApiHost.ShutdownTimeoutKey, "ConnectionStrings:Postgres", "Cumin:DynamoDB:ServiceUrl");
 
     /// <summary>The local event-source runner (Cumin.Lambdas' Program).</summary>
@@ -113,17 +115,21 @@ public sealed class ProgramConfiguration
 
     private ProgramConfiguration With(string section, Type options)
     {
-        foreach (var key in KeysOf(options))
+        foreach (var property in KeysOf(options))
         {
-            _keys.Add($"{section}:{key}");
+            _keys.Add($"{section}:{property.Name}");
+            if (property.PropertyType != typeof(string) && property.PropertyType.IsAssignableTo(typeof(System.Collections.IEnumerable)))
+            {
+                // A list binds from indexed keys (KnownProxies:0, KnownProxies:1, ...).
+                _prefixes.Add($"{section}:{property.Name}:");
+            }
         }
 
         return this;
     }
 
     /// <summary>The bindable properties of an options class: public, settable, of a type configuration converts.</summary>
-    private static IEnumerable<string> KeysOf(Type options) =>
+    private static IEnumerable<PropertyInfo> KeysOf(Type options) =>
         options.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.CanWrite && p.SetMethod!.IsPublic)
-            .Select(p => p.Name);
+            .Where(p => p.CanWrite && p.SetMethod!.IsPublic);
 }
