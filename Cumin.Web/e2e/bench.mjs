@@ -46,7 +46,7 @@ await Promise.all(Array.from({ length: 16 }, async () => {
 const browser = await launch();
 const context = await browser.newContext({ baseURL: BASE, viewport: { width: 1440, height: 900 } });
 // In the page, from navigation start (performance.now()'s origin): the moment every column shows its full count and
-// the cards are there to use; and each drop's time until the moved card's answer is applied (no card is "moving").
+// the cards are there to use; and each drop's time until the server's answer is applied (the board no longer busy).
 await context.addInitScript((counts) => {
   const ready = () =>
     Object.entries(counts).every(([, n]) => document.querySelector(`[aria-label="${n} tasks"]`)) &&
@@ -59,16 +59,19 @@ await context.addInitScript((counts) => {
   });
   observer.observe(document, { childList: true, subtree: true, attributes: true });
   window.__drags = [];
+  // The board is aria-busy from the drop until every move's answer is applied.
   addEventListener("drop", () => {
     const dropped = performance.now();
+    let busy = false;
     const watch = new MutationObserver(() => {
-      if (!document.querySelector("li.moving")) {
+      const state = document.querySelector(".board")?.getAttribute("aria-busy");
+      if (state === "true") busy = true;
+      else if (busy) {
         window.__drags.push(performance.now() - dropped);
         watch.disconnect();
       }
     });
-    // The drop handler runs after this listener (capture on window first): watch once the card is marked moving.
-    queueMicrotask(() => watch.observe(document, { subtree: true, attributes: true, attributeFilter: ["class"], childList: true }));
+    watch.observe(document, { subtree: true, attributes: true, attributeFilter: ["aria-busy"] });
   }, true);
 }, expected);
 
@@ -87,14 +90,28 @@ const warm = loads.slice(1);
 const median = percentile(warm, 50);
 console.log(`web board: navigation → interactive board of ${TASKS} tasks: median ${median.toFixed(0)} ms, max ${Math.max(...warm).toFixed(0)} ms over ${warm.length} reloads (first load ${loads[0].toFixed(0)} ms; each includes restoring the session with /auth/refresh and ${Math.ceil(TASKS / 200) + 3} list pages) — aim < 1,500 ms: ${verdict(median < 1500)}`);
 
-// 3. Drags between columns on that board, one after another.
-for (let i = 0; i < DRAGS; i++) {
-  const [from, to] = i % 2 === 0 ? ["To Do", "Done"] : ["Done", "To Do"];
-  const source = page.getByRole("list", { name: from, exact: true }).getByRole("listitem").first();
-  await source.dragTo(page.getByRole("region", { name: to, exact: true }));
-  await page.waitForFunction((n) => window.__drags.length >= n, i + 1, { timeout: 10_000, polling: 20 });
-}
+// 3. Drops between columns on that board, one after another. The drop is dispatched in the page, as the browser
+// dispatches it at the end of a drag: Playwright's own drag runs its locator and hit-target checks on the page's main
+// thread during the very time measured (the browser tests drag for real).
+await page.evaluate(async (count) => {
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
+  for (let i = 0; i < count; i++) {
+    const [from, to] = i % 2 === 0 ? ["todo", "done"] : ["done", "todo"];
+    const fromList = document.getElementById(`column-${from}`).closest("section").querySelector("ul li");
+    const target = document.getElementById(`column-${to}`).closest("section");
+    const data = new DataTransfer();
+    data.setData("application/x-cumin-task", fromList.dataset.taskId);
+    const before = window.__drags.length;
+    target.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+    while (window.__drags.length === before) await new Promise((resolve) => setTimeout(resolve, 5));
+    await settle();
+  }
+}, DRAGS);
 const drags = await page.evaluate(() => window.__drags);
+// The PATCH requests' own time in the browser (Resource Timing), to tell the server's share from the page's.
+const patches = await page.evaluate(() =>
+  performance.getEntriesByType("resource").filter((e) => e.initiatorType === "fetch" && /\/tasks\/[^/]+$/.test(new URL(e.name).pathname)).map((e) => e.duration),
+);
 const p95 = percentile(drags, 95);
-console.log(`web drag: drop → server's answer applied over ${drags.length} drags: p50 ${percentile(drags, 50).toFixed(0)} ms, p95 ${p95.toFixed(0)} ms, max ${Math.max(...drags).toFixed(0)} ms — aim p95 < 150 ms: ${verdict(p95 < 150)}`);
+console.log(`web drag: drop → server's answer applied over ${drags.length} drops: p50 ${percentile(drags, 50).toFixed(0)} ms, p95 ${p95.toFixed(0)} ms, max ${Math.max(...drags).toFixed(0)} ms (the PATCH itself: p50 ${percentile(patches, 50).toFixed(0)} ms, p95 ${percentile(patches, 95).toFixed(0)} ms) — aim p95 < 150 ms: ${verdict(p95 < 150)}`);
 await browser.close();

@@ -18,7 +18,7 @@ export function BoardColumn(props: {
   projectId: string;
   canEdit: boolean;
   pending: ReadonlyMap<string, unknown>;
-  focusRequest: { id: string; seq: number } | null;
+  focusRequest: { id: string; seq: number; focus: boolean } | null;
   onMove: (id: string, status: Status) => void;
   onKey: (task: Task, event: KeyboardEvent) => void;
   onAdd: (title: string) => Promise<string | null>;
@@ -39,18 +39,21 @@ export function BoardColumn(props: {
     return () => observer.disconnect();
   }, []);
 
-  // Keyboard moves and arrows: bring the requested card into view, then focus its link once it is rendered.
+  // Moves and arrows: bring the requested card into view and, for the keyboard, focus its link once it is rendered.
+  // Each request is served once, when its card is in this column (it may arrive a render after the request).
+  const served = useRef(0);
   useEffect(() => {
     const request = props.focusRequest;
     const element = scroller.current;
-    if (!request || !element) return;
+    if (!request || !element || served.current === request.seq) return;
     const index = tasks.findIndex((t) => t.id === request.id);
     if (index < 0) return;
+    served.current = request.seq;
     const top = index * ROW;
     if (top < element.scrollTop) element.scrollTop = top;
     else if (top + ROW > element.scrollTop + element.clientHeight) element.scrollTop = top + ROW - element.clientHeight;
     setScrollTop(element.scrollTop);
-    requestAnimationFrame(() => element.querySelector<HTMLElement>(`[data-card-link="${CSS.escape(request.id)}"]`)?.focus());
+    if (request.focus) requestAnimationFrame(() => element.querySelector<HTMLElement>(`[data-card-link="${CSS.escape(request.id)}"]`)?.focus());
   }, [props.focusRequest?.seq, tasks]);
 
   const first = Math.max(0, Math.floor(scrollTop / ROW) - OVERSCAN);

@@ -12,7 +12,7 @@ import { STATUSES, neighbourStatus, type Status } from "./boardState";
 
 export function BoardScreen(props: { projectId: string; taskId?: string; panel?: "members" }) {
   const store = useMemo(() => createBoardStore(props.projectId), [props.projectId]);
-  const [focusRequest, setFocusRequest] = useState<{ id: string; seq: number } | null>(null);
+  const [focusRequest, setFocusRequest] = useState<{ id: string; seq: number; focus: boolean } | null>(null);
   const reload = reloadSignal.value;
   useEffect(() => void store.load(), [store, reload]);
 
@@ -49,7 +49,7 @@ export function BoardScreen(props: { projectId: string; taskId?: string; panel?:
   const board = store.board.value;
   const totals = store.totals.value;
   const canEdit = store.canEdit.value;
-  const focus = (id: string) => setFocusRequest({ id, seq: (focusRequest?.seq ?? 0) + 1 });
+  const focus = (id: string, moveFocus = true) => setFocusRequest({ id, seq: (focusRequest?.seq ?? 0) + 1, focus: moveFocus });
 
   const moveTo = (task: Task, status: Status) => {
     void store.move(task.id, status);
@@ -103,7 +103,8 @@ export function BoardScreen(props: { projectId: string; taskId?: string; panel?:
           Drag a card to another column, or focus it and press Shift+→ / Shift+← (or use its status menu).
         </p>
       )}
-      <div class="board">
+      {/* Busy while a move waits for the server's answer (screen readers hear it settle; the benchmark times it). */}
+      <div class="board" aria-busy={store.pending.value.size > 0 ? "true" : "false"}>
         {STATUSES.map((status) => (
           <BoardColumn
             key={status}
@@ -114,7 +115,11 @@ export function BoardScreen(props: { projectId: string; taskId?: string; panel?:
             canEdit={canEdit}
             pending={store.pending.value}
             focusRequest={focusRequest && board[status].some((t) => t.id === focusRequest.id) ? focusRequest : null}
-            onMove={(id, target) => void store.move(id, target)}
+            onMove={(id, target) => {
+              // A dropped card goes to the end of its new column: bring it into view there.
+              void store.move(id, target);
+              focus(id, false);
+            }}
             onKey={onKey}
             onAdd={(title) => store.add(title, status)}
           />
