@@ -11,6 +11,8 @@ source "$(dirname "$0")/web.sh"
 cd "$STACK_ROOT"
 
 stack_install
+# Layout as .editorconfig says (the build itself enforces the code-style rules): `dotnet format` fixes both.
+dotnet format whitespace --folder --verify-no-changes -v:q || die "the code's layout differs from .editorconfig: run \`dotnet format\` and commit"
 # make openapi refreshes the snapshot the app's types come from: the app is built after it, not before.
 [ "${CUMIN_OPENAPI_WRITE:-}" = 1 ] || web_build
 web_tests=${CUMIN_WEB_TESTS:-$([ -n "${CUMIN_TEST_FILTER:-}" ] && echo 0 || echo 1)}

@@ -2,9 +2,9 @@ using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Cumin.Exports;
-using ExportStatus = Cumin.Exports.ExportStatus;
 using Cumin.Grains.Common;
 using Microsoft.Extensions.Options;
+using ExportStatus = Cumin.Exports.ExportStatus;
 
 namespace Cumin.Grains.Exports;
 

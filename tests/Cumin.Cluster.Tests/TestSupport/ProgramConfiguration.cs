@@ -60,6 +60,7 @@ public sealed class ProgramConfiguration
         .With(RateLimitOptions.Section, typeof(RateLimitOptions))
         .With(TrustedProxyOptions.Section, typeof(TrustedProxyOptions))
         .With(Cumin.Api.Notifications.HubConnectionOptions.Section, typeof(Cumin.Api.Notifications.HubConnectionOptions))
+        .WithPrefix(CrossOriginOptions.Section + ":AllowedOrigins:")
         .With(ApiHost.ShutdownTimeoutKey, "ConnectionStrings:Postgres", "Cumin:DynamoDB:ServiceUrl");
 
     /// <summary>The local event-source runner (Cumin.Lambdas' Program).</summary>

@@ -63,7 +63,10 @@ public static class Tables
             UpdateExpression = "SET #status = :status, #updatedAt = :now, #version = #version + :one, #etag = #etag + :one",
             ExpressionAttributeNames = new Dictionary<string, string>
             {
-                ["#status"] = "status", ["#updatedAt"] = "updatedAt", ["#version"] = "version", ["#etag"] = "etag",
+                ["#status"] = "status",
+                ["#updatedAt"] = "updatedAt",
+                ["#version"] = "version",
+                ["#etag"] = "etag",
             },
             ExpressionAttributeValues = new Dictionary<string, AttributeValue>
             {
