@@ -22,6 +22,9 @@ public enum Outcome
 
     /// <summary>A rule of the domain rejected the input (for example removing the owner).</summary>
     Invalid,
+
+    /// <summary>The caller has as many of something in flight as they may (exports pending or running); retry later.</summary>
+    TooManyRequests,
 }
 
 /// <summary>A grain's answer: an outcome, the value when it is <see cref="Outcome.Ok"/>, and a human-readable detail otherwise.</summary>

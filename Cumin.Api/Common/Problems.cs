@@ -16,6 +16,7 @@ internal static class Problems
         Outcome.PreconditionFailed => Problem(StatusCodes.Status412PreconditionFailed, "Precondition failed", detail),
         Outcome.Unauthorized => Problem(StatusCodes.Status401Unauthorized, "Unauthorized", detail),
         Outcome.Invalid => Problem(StatusCodes.Status400BadRequest, "Bad request", detail),
+        Outcome.TooManyRequests => Problem(StatusCodes.Status429TooManyRequests, "Too many requests", detail),
         _ => Problem(StatusCodes.Status500InternalServerError, "Unexpected outcome", outcome.ToString()),
     };
 

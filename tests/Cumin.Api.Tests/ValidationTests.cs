@@ -139,7 +139,14 @@ public sealed class ValidationTests(ApiFixture fixture)
         var user = await fixture.NewUserAsync();
         var projectId = await user.CreateProjectAsync();
         var json = $$"""{"title":"big","description":"{{new string('d', 1_100_000)}}"}""";
-        await HttpAssert.ProblemAsync(await user.Client.PostRawAsync($"/api/projects/{projectId}/tasks", json), HttpStatusCode.RequestEntityTooLarge);
+        // Expect: 100-continue, so the client waits for the verdict on the headers before it sends the body: Kestrel
+        // answers 413 from the Content-Length and closes, and a client still writing would see a broken pipe instead.
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/projects/{projectId}/tasks")
+        {
+            Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.ExpectContinue = true;
+        await HttpAssert.ProblemAsync(await user.Client.SendAsync(request), HttpStatusCode.RequestEntityTooLarge);
         var list = await HttpAssert.OkAsync(await user.Client.GetAsync($"/api/projects/{projectId}/tasks"));
         Assert.Equal(0, list.GetProperty("items").GetArrayLength());
     }
