@@ -46,3 +46,41 @@ public static class ExportStatusNames
 
     public static IReadOnlyList<string> All { get; } = [Pending, Running, Done, Failed];
 }
+
+/// <summary>
+/// The types of a project's activity entries as they are stored and travel (API.md, Activity): what happened to a task,
+/// a comment, a label, a member or the project itself.
+/// </summary>
+public static class ActivityTypeNames
+{
+    public const string TaskCreated = "task.created";
+    public const string TaskUpdated = "task.updated";
+
+    /// <summary>Only its place changed: its column (status) or its rank in the column.</summary>
+    public const string TaskMoved = "task.moved";
+
+    public const string TaskDeleted = "task.deleted";
+    public const string CommentCreated = "comment.created";
+
+    /// <summary>Not in API.md's list: a comment's body edited by its author (the live board's event of the same name).</summary>
+    public const string CommentUpdated = "comment.updated";
+
+    public const string CommentDeleted = "comment.deleted";
+    public const string MemberAdded = "member.added";
+    public const string MemberRemoved = "member.removed";
+    public const string LabelCreated = "label.created";
+
+    /// <summary>Not in API.md's list: a label renamed or recoloured (the live board's event of the same name).</summary>
+    public const string LabelUpdated = "label.updated";
+
+    public const string LabelDeleted = "label.deleted";
+
+    /// <summary>The project's name or description changed; its creation too (every field from null).</summary>
+    public const string ProjectUpdated = "project.updated";
+
+    public static IReadOnlyList<string> All { get; } =
+    [
+        TaskCreated, TaskUpdated, TaskMoved, TaskDeleted, CommentCreated, CommentUpdated, CommentDeleted,
+        MemberAdded, MemberRemoved, LabelCreated, LabelUpdated, LabelDeleted, ProjectUpdated,
+    ];
+}

@@ -1,12 +1,8 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Numerics;
-using System.Security.Cryptography;
-using System.Text;
 using Cumin.Lambdas.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace Cumin.Lambdas.Aggregation;
 
@@ -31,8 +27,6 @@ public sealed partial class ProjectCountsStore(
     /// <summary>Stream records live 24 hours; markers kept three days cannot meet a record of their project again.</summary>
     private static readonly TimeSpan DeletedProjectRetention = TimeSpan.FromDays(3);
 
-    private const int MaxAttempts = 5;
-
     public async Task<BatchOutcome> ApplyAsync(
         IReadOnlyList<TaskChange> changes,
         IReadOnlyList<ProjectRemoval> removals,
@@ -45,18 +39,8 @@ public sealed partial class ProjectCountsStore(
             return default;
         }
 
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await ApplyOnceAsync(changes, removals, cancellationToken);
-            }
-            catch (NpgsqlException ex) when (ex.IsTransient && attempt < MaxAttempts)
-            {
-                LogTransientFailure(logger, ex, attempt);
-                await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt), timeProvider, cancellationToken);
-            }
-        }
+        return await ProjectTransactions.RetryTransientAsync(
+            ct => ApplyOnceAsync(changes, removals, ct), timeProvider, (ex, attempt) => LogTransientFailure(logger, ex, attempt), cancellationToken);
     }
 
     private async Task<BatchOutcome> ApplyOnceAsync(
@@ -70,9 +54,7 @@ public sealed partial class ProjectCountsStore(
 
         var projectIds = changes.Select(c => c.ProjectId).Concat(removals.Select(r => r.ProjectId))
             .Distinct(StringComparer.Ordinal).ToArray();
-        var lockKeys = projectIds.Select(LockKey).Distinct().Order().ToArray();
-        // unnest yields the keys in array order and count() consumes them in that order: sorted acquisition.
-        await sql.ExecuteSqlAsync($"SELECT count(pg_advisory_xact_lock(k)) FROM unnest({lockKeys}) AS k", cancellationToken);
+        await ProjectTransactions.LockProjectsAsync(sql, projectIds, purpose: null, cancellationToken);
 
         var deleted = (await sql
                 .SqlQuery<string>($"SELECT project_id AS \"Value\" FROM aggregator_deleted_projects WHERE project_id = ANY({projectIds})")
@@ -223,10 +205,6 @@ public sealed partial class ProjectCountsStore(
                 break;
         }
     }
-
-    /// <summary>A stable 64-bit advisory-lock key per project (string.GetHashCode differs per process).</summary>
-    private static long LockKey(string projectId) =>
-        BinaryPrimitives.ReadInt64BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes(projectId)));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Applying a batch of counts failed transiently (attempt {Attempt}); retrying")]
     private static partial void LogTransientFailure(ILogger logger, Exception exception, int attempt);
