@@ -1,7 +1,9 @@
 using Amazon.DynamoDBv2;
 using Cumin.Api.Auth;
+using Cumin.Api.Comments;
 using Cumin.Api.Common;
 using Cumin.Api.Exports;
+using Cumin.Api.Labels;
 using Cumin.Api.Notifications;
 using Cumin.Api.Operations;
 using Cumin.Api.Projects;
@@ -50,7 +52,7 @@ public static class ApiHost
             context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier);
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddValidation();
-        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(openApi => openApi.AddSchemaTransformer(OpenApiSchemas.DescribeOptionalAsync).AddDocumentTransformer((document, _, _) =>
         {
             document.Info = new OpenApiInfo { Title = "Cumin API", Version = "v1" };
             document.Components ??= new OpenApiComponents();
@@ -128,6 +130,8 @@ public static class ApiHost
         app.MapAuth();
         app.MapProjects();
         app.MapTasks();
+        app.MapLabels();
+        app.MapComments();
         app.MapExports();
         app.MapNotifications();
         return app;

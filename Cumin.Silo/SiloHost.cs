@@ -85,16 +85,42 @@ public static class SiloHost
             storage.JsonSerializerOptions.Converters.Insert(0, new WireNameJsonConverterFactory());
             storage.Tables["user"] = new DynamoDBTableMapping { TableName = TableNames.Users, PartitionKeyName = KeyAttributes.Partition };
             storage.Tables["email"] = new DynamoDBTableMapping { TableName = TableNames.Emails, PartitionKeyName = KeyAttributes.Partition };
+            // Old and new images: the aggregator drops a deleted project's counts, the activity reads member changes.
             storage.Tables["project"] = new DynamoDBTableMapping
             {
                 TableName = TableNames.Projects,
                 PartitionKeyName = KeyAttributes.Partition,
-                StreamViewType = "KEYS_ONLY",
+                StreamViewType = "NEW_AND_OLD_IMAGES",
                 DeleteStateOnClear = true,
             };
+            // A project's labels, one item, read on first use by the project grain (LazyState), not with the project.
+            storage.Tables["labels"] = new DynamoDBTableMapping
+            {
+                TableName = TableNames.Labels,
+                PartitionKeyName = KeyAttributes.Partition,
+                StreamViewType = "NEW_AND_OLD_IMAGES",
+                DeleteStateOnClear = true,
+            };
+            // A project's tasks are one partition; the board index orders them by column and rank (strongly consistent,
+            // so a project reads its board from it), the assignee index finds a user's tasks across projects.
             storage.Tables["task"] = new DynamoDBTableMapping
             {
                 TableName = TableNames.Tasks,
+                PartitionKeyName = KeyAttributes.Partition,
+                SortKeyName = KeyAttributes.Sort,
+                StreamViewType = "NEW_AND_OLD_IMAGES",
+                DeleteStateOnClear = true,
+                LocalSecondaryIndexes = { new DynamoDBIndex { IndexName = TaskIndexes.Board, SortKeyName = TaskAttributes.BoardKey } },
+                GlobalSecondaryIndexes =
+                {
+                    new DynamoDBIndex { IndexName = TaskIndexes.Assignee, PartitionKeyName = TaskAttributes.AssigneeId, SortKeyName = TaskAttributes.AssigneeKey },
+                },
+            };
+            // Comments are written by their task's grain (ICommentStore), in one transaction with the task's count; no
+            // grain state maps here, the mapping makes the provider create the table with the others.
+            storage.Tables["comment"] = new DynamoDBTableMapping
+            {
+                TableName = TableNames.Comments,
                 PartitionKeyName = KeyAttributes.Partition,
                 SortKeyName = KeyAttributes.Sort,
                 StreamViewType = "NEW_AND_OLD_IMAGES",
