@@ -8,7 +8,7 @@ set -euo pipefail
 source "$(dirname "$0")/stack.sh"
 cd "$STACK_ROOT"
 
-ALL=(storage api counts export)
+ALL=(storage api counts export board)
 # DynamoDB Local with the JVM's full JIT: the tests' quick-starting C1-only mode would understate its throughput.
 export CUMIN_DYNAMODB_FULL_JIT=1
 stack_install
@@ -47,7 +47,8 @@ start_apps() {
   export Cumin__Orleans__SiloPort=$silo_port Cumin__Orleans__GatewayPort=$gateway Cumin__Orleans__Dashboard=false
   export Cumin__Tables__Prefix="bench-$(date +%s)-" Cumin__Auth__SigningKey="bench-$(head -c 32 /dev/urandom | base64)"
   export Logging__LogLevel__Default=Warning
-  (cd Cumin.Silo/bin/Release/net10.0 && exec dotnet Cumin.Silo.dll --urls "http://127.0.0.1:$silo_http") >"$STATE/silo.log" 2>&1 &
+  (cd Cumin.Silo/bin/Release/net10.0 && exec env ${SILO_DYNAMODB_URL:+Cumin__DynamoDB__ServiceUrl=$SILO_DYNAMODB_URL} \
+     dotnet Cumin.Silo.dll --urls "http://127.0.0.1:$silo_http") >"$STATE/silo.log" 2>&1 &
   APPS+=($!)
   wait_for http "http://127.0.0.1:$silo_http/health/live" 120 || die "the silo did not start"
   (cd Cumin.Lambdas/bin/Release/net10.0 && exec dotnet Cumin.Lambdas.dll) >"$STATE/runner.log" 2>&1 &
@@ -72,12 +73,24 @@ start_baseline() {
   export CUMIN_BASELINE_URL="http://127.0.0.1:$http"
 }
 
+# The board benchmark counts the silo's DynamoDB requests: a forwarder of its own between the silo and DynamoDB Local.
+start_dynamodb_proxy() {
+  local port
+  port=$(free_port)
+  dotnet bench/Cumin.Bench/bin/Release/net10.0/Cumin.Bench.dll dynamodb-proxy "$port" "$AWS_ENDPOINT_URL_DYNAMODB" >"$STATE/proxy.log" 2>&1 &
+  APPS+=($!)
+  wait_for http "http://127.0.0.1:$port/__counts" 60 || die "the DynamoDB proxy did not start"
+  export SILO_DYNAMODB_URL="http://127.0.0.1:$port" CUMIN_DYNAMODB_PROXY_URL="http://127.0.0.1:$port"
+}
+
 run_one() {
   local name=$1; shift
   STATE="$(mktemp -d /tmp/cumin-bench.XXXXXX)"
   stack_start test "$STATE"
   source "$STATE/env"
-  case "$name" in api | counts) start_apps ;; esac
+  unset SILO_DYNAMODB_URL CUMIN_DYNAMODB_PROXY_URL
+  if [ "$name" = board ]; then start_dynamodb_proxy; fi
+  case "$name" in api | counts | board) start_apps ;; esac
   if [ "$name" = api ]; then start_baseline; fi
   log "benchmark: $name $*"
   dotnet bench/Cumin.Bench/bin/Release/net10.0/Cumin.Bench.dll "$name" "$@"
