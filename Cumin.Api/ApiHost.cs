@@ -80,6 +80,7 @@ public static class ApiHost
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthOptions>>((jwt, auth) => BearerChallenge.Configure(jwt, auth.Value));
         services.AddAuthorization();
+        services.AddCuminCors(configuration);
 
         services.AddOptions<TrustedProxyOptions>().Bind(configuration.GetSection(TrustedProxyOptions.Section));
         services.AddOptions<ForwardedHeadersOptions>()
@@ -121,19 +122,23 @@ public static class ApiHost
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
 
         app.MapOpenApi();
+        app.MapApiReference();
         app.MapCuminHealth();
-        app.MapAuth();
-        app.MapProjects();
-        app.MapTasks();
-        app.MapLabels();
-        app.MapComments();
-        app.MapExports();
-        app.MapNotifications();
+        // Every route below reaches a grain or PostgreSQL, so any of them answers 503 with Retry-After when one is away.
+        var api = app.MapGroup(string.Empty).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        api.MapAuth();
+        api.MapProjects();
+        api.MapTasks();
+        api.MapLabels();
+        api.MapComments();
+        api.MapExports();
+        api.MapNotifications();
         return app;
     }
 

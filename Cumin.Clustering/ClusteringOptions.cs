@@ -46,6 +46,12 @@ public sealed class ClusteringOptions
     /// <summary>How long a starting silo or client keeps trying to reach PostgreSQL for the schema.</summary>
     public TimeSpan SchemaRetryTime { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Whether a client (the API) applies the membership schema before it reads the gateways. Off where the API's
+    /// database role may only read (deploy/cumin.yaml): the silos, whose role owns the membership tables, apply it.
+    /// </summary>
+    public bool ApplySchema { get; set; } = true;
+
     public static ClusteringOptions From(IConfiguration configuration) =>
         configuration.GetSection(Section).Get<ClusteringOptions>() ?? new ClusteringOptions();
 

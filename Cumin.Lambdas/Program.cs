@@ -1,7 +1,6 @@
 using Cumin;
 using Cumin.Lambdas;
 using Cumin.Lambdas.Aggregation;
-using Cumin.Lambdas.Export;
 using Cumin.Lambdas.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -21,7 +20,7 @@ builder.Services.AddExporter(builder.Configuration);
 builder.Services.AddEventSourceRunner(builder.Configuration)
     .AddStreamEventSource<AggregatorFunction>(TableNames.Tasks)
     .AddStreamEventSource<AggregatorFunction>(TableNames.Projects)
-    .AddStreamEventSource<ExporterFunction>(TableNames.Jobs);
+    .AddExporterEventSource();
 
 using var host = builder.Build();
 if (migrateOnly)

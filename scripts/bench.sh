@@ -8,7 +8,7 @@ set -euo pipefail
 source "$(dirname "$0")/stack.sh"
 cd "$STACK_ROOT"
 
-ALL=(storage api counts export board)
+ALL=(storage api counts export login board)
 # DynamoDB Local with the JVM's full JIT: the tests' quick-starting C1-only mode would understate its throughput.
 export CUMIN_DYNAMODB_FULL_JIT=1
 stack_install
@@ -47,6 +47,8 @@ start_apps() {
   export Cumin__Orleans__SiloPort=$silo_port Cumin__Orleans__GatewayPort=$gateway Cumin__Orleans__Dashboard=false
   export Cumin__Tables__Prefix="bench-$(date +%s)-" Cumin__Auth__SigningKey="bench-$(head -c 32 /dev/urandom | base64)"
   export Logging__LogLevel__Default=Warning
+  # One load generator is one client address: the per-client login limit would stop the login benchmark.
+  export Cumin__RateLimits__AuthPerClientPerMinute=1000000
   (cd Cumin.Silo/bin/Release/net10.0 && exec env ${SILO_DYNAMODB_URL:+Cumin__DynamoDB__ServiceUrl=$SILO_DYNAMODB_URL} \
      dotnet Cumin.Silo.dll --urls "http://127.0.0.1:$silo_http") >"$STATE/silo.log" 2>&1 &
   APPS+=($!)
@@ -90,7 +92,7 @@ run_one() {
   source "$STATE/env"
   unset SILO_DYNAMODB_URL CUMIN_DYNAMODB_PROXY_URL
   if [ "$name" = board ]; then start_dynamodb_proxy; fi
-  case "$name" in api | counts | board) start_apps ;; esac
+  case "$name" in api | counts | login | board) start_apps ;; esac
   if [ "$name" = api ]; then start_baseline; fi
   log "benchmark: $name $*"
   dotnet bench/Cumin.Bench/bin/Release/net10.0/Cumin.Bench.dll "$name" "$@"

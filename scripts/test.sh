@@ -6,6 +6,8 @@ source "$(dirname "$0")/stack.sh"
 cd "$STACK_ROOT"
 
 stack_install
+# Layout as .editorconfig says (the build itself enforces the code-style rules): `dotnet format` fixes both.
+dotnet format whitespace --folder --verify-no-changes -v:q || die "the code's layout differs from .editorconfig: run \`dotnet format\` and commit"
 dotnet build Cumin.sln -c Release -nologo -clp:NoSummary -v:q
 
 STATE="$(mktemp -d /tmp/cumin-test.XXXXXX)"

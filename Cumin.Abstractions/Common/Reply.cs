@@ -25,6 +25,9 @@ public enum Outcome
 
     /// <summary>A bound of API.md's Limits table would be passed (projects per user, members, tasks, labels, comments).</summary>
     LimitReached,
+
+    /// <summary>The caller has as many of something in flight as they may (exports pending or running); retry later.</summary>
+    TooManyRequests,
 }
 
 /// <summary>A grain's answer: an outcome, the value when it is <see cref="Outcome.Ok"/>, and a human-readable detail otherwise.</summary>

@@ -68,4 +68,17 @@ public static class ExportLimits
 {
     /// <summary>How many of a user's exports <c>GET /api/exports</c> lists (the newest).</summary>
     public const int ListMax = 100;
+
+    /// <summary>Exports of one user pending or running at once (API.md); one more is answered 429.</summary>
+    public const int ActivePerUser = 3;
+
+    /// <summary>What a refused export is told to wait (Retry-After): an export of 10,000 tasks takes about 1.5 s.</summary>
+    public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// A job still pending or running this long after it was asked for is dead (the exporter gave up on its record, or
+    /// crashed holding it) and is ended as failed, so it holds none of its owner's places for ever. The exporter's
+    /// Lambda runs at most 15 minutes an attempt, 4 attempts (deploy/cumin.yaml); the tests check this outlasts them.
+    /// </summary>
+    public static readonly TimeSpan StaleAfter = TimeSpan.FromHours(2);
 }

@@ -17,6 +17,7 @@ internal static class Problems
         Outcome.Unauthorized => Problem(StatusCodes.Status401Unauthorized, "Unauthorized", detail),
         Outcome.Invalid => Problem(StatusCodes.Status400BadRequest, "Bad request", detail),
         Outcome.LimitReached => LimitReached(detail ?? "A limit of the service was reached."),
+        Outcome.TooManyRequests => Problem(StatusCodes.Status429TooManyRequests, "Too many requests", detail),
         _ => Problem(StatusCodes.Status500InternalServerError, "Unexpected outcome", outcome.ToString()),
     };
 

@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using Cumin.Api.Common;
+using Cumin.Common;
 using Cumin.Exports;
 using Cumin.Users;
-using Cumin.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cumin.Api.Exports;
@@ -21,7 +21,8 @@ public static class ExportEndpoints
             .WithTags("Exports")
             .RequireAuthorization()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         var group = app.MapGroup("/api/exports").WithTags("Exports").RequireAuthorization()
             .ProducesProblem(StatusCodes.Status401Unauthorized);
@@ -30,7 +31,8 @@ public static class ExportEndpoints
         return app;
     }
 
-    private static async Task<Results<Accepted<ExportView>, ProblemHttpResult>> Start(string projectId, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Results<Accepted<ExportView>, ProblemHttpResult>> Start(
+        string projectId, ClaimsPrincipal user, IGrainFactory grains, HttpContext http)
     {
         if (!Caller.AreWellFormed(projectId))
         {
@@ -38,6 +40,11 @@ public static class ExportEndpoints
         }
 
         var reply = await grains.Of<IUserGrain>(user.Id()).StartExport(projectId);
+        if (reply.Outcome == Outcome.TooManyRequests)
+        {
+            http.Response.Headers.RetryAfter = ((int)ExportLimits.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         return reply.IsOk
             ? TypedResults.Accepted($"/api/exports/{reply.Value!.Id}", reply.Value)
             : Problems.For(reply);

@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using Cumin.Api.Common;
+using Cumin.Common;
 using Cumin.Notifications;
 using Cumin.Users;
-using Cumin.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cumin.Api.Notifications;
@@ -20,7 +20,8 @@ public static class NotificationEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         // A connection lives no longer than the access token it was opened with; clients reconnect with a fresh one.
-        app.MapHub<NotificationHub>(NotificationHub.Path, hub => hub.CloseOnAuthenticationExpiration = true);
+        app.MapHub<NotificationHub>(NotificationHub.Path, hub => hub.CloseOnAuthenticationExpiration = true)
+            .RequireCors(CrossOrigin.HubPolicy);
         return app;
     }
 

@@ -1,6 +1,6 @@
+using Cumin.Common;
 using Cumin.Notifications;
 using Cumin.Users;
-using Cumin.Common;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Cumin.Api.Notifications;

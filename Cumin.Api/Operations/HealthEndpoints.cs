@@ -1,7 +1,6 @@
-using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
@@ -21,26 +20,40 @@ public static class HealthEndpoints
             .AddCheck<DynamoDBHealthCheck>("dynamodb", tags: [Ready], timeout: TimeSpan.FromSeconds(3))
             .AddCheck<PostgresHealthCheck>("postgres", tags: [Ready], timeout: TimeSpan.FromSeconds(3));
 
+    /// <summary>Route handlers rather than the health-check middleware, so the OpenAPI document describes them too.</summary>
     public static IEndpointRouteBuilder MapCuminHealth(this IEndpointRouteBuilder app)
     {
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions
-        {
-            Predicate = check => check.Tags.Contains(Ready),
-            ResponseWriter = WriteReport,
-        });
+        var health = app.MapGroup("/health").WithTags("Operations");
+        health.MapGet("/live", Live).Produces<string>(StatusCodes.Status200OK, "text/plain");
+        health.MapGet("/ready", ReadyAsync)
+            .Produces<HealthReportBody>(StatusCodes.Status200OK)
+            .Produces<HealthReportBody>(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
-    private static Task WriteReport(HttpContext context, HealthReport report)
+    private static ContentHttpResult Live(HttpContext context)
     {
-        context.Response.ContentType = "application/json";
-        return JsonSerializer.SerializeAsync(context.Response.Body, new
-        {
-            status = report.Status.ToString(),
-            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
-        });
+        NotCached(context);
+        return TypedResults.Text(nameof(HealthStatus.Healthy));
     }
+
+    private static async Task<JsonHttpResult<HealthReportBody>> ReadyAsync(HttpContext context, HealthCheckService health, CancellationToken cancellationToken)
+    {
+        var report = await health.CheckHealthAsync(check => check.Tags.Contains(Ready), cancellationToken);
+        var body = new HealthReportBody(
+            report.Status.ToString(),
+            report.Entries.ToDictionary(e => e.Key, e => new HealthCheckBody(e.Value.Status.ToString(), e.Value.Description), StringComparer.Ordinal));
+        NotCached(context);
+        // As the health-check middleware answers: Degraded still serves traffic, Unhealthy does not.
+        return TypedResults.Json(body, statusCode: report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
+    }
+
+    private static void NotCached(HttpContext context) => context.Response.Headers.CacheControl = "no-store, no-cache";
+
+    /// <summary>What /health/ready answers: the overall status and each check's.</summary>
+    public sealed record HealthReportBody(string Status, IReadOnlyDictionary<string, HealthCheckBody> Checks);
+
+    public sealed record HealthCheckBody(string Status, string? Description);
 
     private sealed class ClusterHealthCheck(IClusterClient client) : IHealthCheck
     {

@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using Cumin.Api.Common;
+using Cumin.Common;
 using Cumin.Projects;
 using Cumin.Users;
-using Cumin.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cumin.Api.Projects;

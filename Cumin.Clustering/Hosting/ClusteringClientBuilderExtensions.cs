@@ -52,7 +52,7 @@ public static class ClusteringClientBuilderExtensions
             return settings.Clustering == ClusteringMode.AdoNet
                 ? new PostgresGatewayListProvider(
                     ActivatorUtilities.CreateInstance<AdoNetGatewayListProvider>(provider),
-                    provider.GetRequiredService<PostgresClusteringSchema>(),
+                    settings.ApplySchema ? provider.GetRequiredService<PostgresClusteringSchema>() : null,
                     settings.SchemaRetryTime)
                 : ActivatorUtilities.CreateInstance<StaticGatewayListProvider>(provider);
         });

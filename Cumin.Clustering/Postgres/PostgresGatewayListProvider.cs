@@ -6,7 +6,7 @@ namespace Cumin.Clustering.Postgres;
 /// Orleans's ADO.NET gateway list (the active silos' gateways, read from the membership table), preceded by our
 /// schema so an API instance that starts before any silo finds the queries it needs.
 /// </summary>
-internal sealed class PostgresGatewayListProvider(IGatewayListProvider inner, PostgresClusteringSchema schema, TimeSpan schemaRetryTime) : IGatewayListProvider
+internal sealed class PostgresGatewayListProvider(IGatewayListProvider inner, PostgresClusteringSchema? schema, TimeSpan schemaRetryTime) : IGatewayListProvider
 {
     private IGatewayListProvider Inner => inner;
 
@@ -17,7 +17,11 @@ internal sealed class PostgresGatewayListProvider(IGatewayListProvider inner, Po
 
     public async Task InitializeGatewayListProviderAsync(CancellationToken cancellationToken = default)
     {
-        await schema.EnsureAsync(schemaRetryTime, cancellationToken);
+        if (schema is not null)
+        {
+            await schema.EnsureAsync(schemaRetryTime, cancellationToken);
+        }
+
         await Inner.InitializeGatewayListProviderAsync(cancellationToken);
     }
 

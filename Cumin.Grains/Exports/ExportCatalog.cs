@@ -2,9 +2,9 @@ using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Cumin.Exports;
-using ExportStatus = Cumin.Exports.ExportStatus;
 using Cumin.Grains.Common;
 using Microsoft.Extensions.Options;
+using ExportStatus = Cumin.Exports.ExportStatus;
 
 namespace Cumin.Grains.Exports;
 
@@ -13,6 +13,12 @@ public interface IExportCatalog
 {
     /// <summary>Newest first: export ids are time-ordered, so the sort key order is creation order.</summary>
     Task<IReadOnlyList<ExportView>> ListAsync(string userId, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The job as stored now (null when there is none); one still pending or running that was created before
+    /// <paramref name="staleBefore"/> is ended as failed first, conditionally on nobody having moved it since it was read.
+    /// </summary>
+    Task<ExportView?> ExpireIfStaleAsync(string userId, string exportId, DateTimeOffset staleBefore, DateTimeOffset now, CancellationToken cancellationToken = default);
 }
 
 /// <summary>One consistent Query, backwards, rather than one grain activation per job.</summary>
@@ -48,6 +54,52 @@ public sealed class DynamoDBExportCatalog(IAmazonDynamoDB dynamoDb, IOptions<Tab
         while (exports.Count < limit && request.ExclusiveStartKey is not null);
 
         return exports;
+    }
+
+    public async Task<ExportView?> ExpireIfStaleAsync(
+        string userId, string exportId, DateTimeOffset staleBefore, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var key = new Dictionary<string, AttributeValue> { ["pk"] = new() { S = userId }, ["sk"] = new() { S = exportId } };
+        var item = (await dynamoDb.GetItemAsync(new GetItemRequest { TableName = _table, Key = key, ConsistentRead = true }, cancellationToken)).Item;
+        if (item is not { Count: > 0 } || !ExportAttributes.TryRead(item, out var export))
+        {
+            return null;
+        }
+
+        if (export.Status is not (ExportStatus.Pending or ExportStatus.Running) || export.CreatedAt >= staleBefore || !item.TryGetValue("etag", out var etag))
+        {
+            return export;
+        }
+
+        // The exporter's own protocol: every change is conditional and bumps etag, so a run that ends it meanwhile wins
+        // and this write fails; a run that comes later finds it ended and only repeats its message.
+        var error = "The export did not finish in time; ask for it again.";
+        try
+        {
+            await dynamoDb.UpdateItemAsync(
+                new UpdateItemRequest
+                {
+                    TableName = _table,
+                    Key = key,
+                    UpdateExpression = "SET #status = :failed, #completedAt = :now, #error = :error ADD #etag :one",
+                    ConditionExpression = "#etag = :etag",
+                    ExpressionAttributeNames = new() { ["#status"] = "status", ["#completedAt"] = "completedAt", ["#error"] = "error", ["#etag"] = "etag" },
+                    ExpressionAttributeValues = new()
+                    {
+                        [":failed"] = new() { S = "failed" },
+                        [":now"] = new() { S = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) },
+                        [":error"] = new() { S = error },
+                        [":one"] = new() { N = "1" },
+                        [":etag"] = new() { N = etag.N },
+                    },
+                },
+                cancellationToken);
+            return export with { Status = ExportStatus.Failed, CompletedAt = now, Error = error };
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return await ExpireIfStaleAsync(userId, exportId, staleBefore, now, cancellationToken);
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 using Cumin.Users;
-using Orleans.Storage;
 using Microsoft.AspNetCore.Identity;
+using Orleans.Storage;
 
 namespace Cumin.Grains.Users;
 

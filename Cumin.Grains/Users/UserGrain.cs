@@ -205,8 +205,57 @@ public sealed partial class UserGrain(
             return denied;
         }
 
+        if (state.State.ActiveExports.Count >= ExportLimits.ActivePerUser && !await FreeExportPlacesAsync())
+        {
+            return Reply<ExportView>.Fail(
+                Outcome.TooManyRequests, $"at most {ExportLimits.ActivePerUser} exports may be pending or running at once; retry when one has ended");
+        }
+
+        // The place is taken (and stored) before the job exists: the quota holds even if what follows fails.
         var exportId = SortableId.Shared.Next();
-        return await GrainFactory.Of<IExportJobGrain>(IExportJobGrain.KeyOf(Id, exportId)).Create(projectId);
+        var active = new ActiveExport { Id = exportId, CreatedAt = timeProvider.GetUtcNow() };
+        state.State.ActiveExports.Add(active);
+        await state.WriteOrDeactivateAsync(this);
+        var created = await GrainFactory.Of<IExportJobGrain>(IExportJobGrain.KeyOf(Id, exportId)).Create(projectId);
+        if (!created.IsOk)
+        {
+            state.State.ActiveExports.Remove(active);
+            await state.WriteOrDeactivateAsync(this);
+        }
+
+        return created;
+    }
+
+    /// <summary>
+    /// At the quota: asks the jobs table how the user's active exports stand, since their notifications may still be on
+    /// their way (or lost). Ended ones give their place back; one dead past <see cref="ExportLimits.StaleAfter"/> is
+    /// ended as failed and its owner told. True when a place is free.
+    /// </summary>
+    private async Task<bool> FreeExportPlacesAsync()
+    {
+        var now = timeProvider.GetUtcNow();
+        foreach (var active in state.State.ActiveExports.ToList())
+        {
+            var job = await exportCatalog.ExpireIfStaleAsync(Id, active.Id, now - ExportLimits.StaleAfter, now);
+            if (job is null)
+            {
+                // Its creation failed after the place was taken: there is nothing to wait for.
+                state.State.ActiveExports.Remove(active);
+            }
+            else if (job.Status is ExportStatus.Failed && job.CompletedAt == now)
+            {
+                // Expired just now: recorded as the exporter's failure would have been (which frees the place).
+                await OnExportEndedAsync(new ExportCompletedMessage(
+                    ExportCompletedMessage.Failed, Id, job.Id, job.ProjectId, null, null, null, job.Error), null);
+            }
+            else if (job.Status is ExportStatus.Done or ExportStatus.Failed)
+            {
+                state.State.ActiveExports.Remove(active);
+            }
+        }
+
+        await state.WriteOrDeactivateAsync(this);
+        return state.State.ActiveExports.Count < ExportLimits.ActivePerUser;
     }
 
     public async Task<IReadOnlyList<ExportView>> ListExports() =>
@@ -257,6 +306,8 @@ public sealed partial class UserGrain(
             return;
         }
 
+        var active = state.State.ActiveExports.Find(a => a.Id == message.ExportId);
+
         var notification = new UserNotification(
             SortableId.Shared.Next(),
             message.Type,
@@ -267,6 +318,8 @@ public sealed partial class UserGrain(
             new NotificationData(message.ExportId, message.ProjectId, message.Url, message.UrlExpiresAt, message.TaskCount, message.Error));
         var previous = kept.ToList();
         kept.Add(notification);
+        // Its place is free: the export has ended.
+        state.State.ActiveExports.Remove(active!);
         if (kept.Count > NotificationLimits.Kept)
         {
             kept.RemoveRange(0, kept.Count - NotificationLimits.Kept);
@@ -280,6 +333,10 @@ public sealed partial class UserGrain(
         {
             // Memory must not run ahead of storage, or the redelivered message would be taken for a duplicate.
             state.State.Notifications = previous;
+            if (active is not null)
+            {
+                state.State.ActiveExports.Add(active);
+            }
             DeactivateOnIdle();
             throw;
         }

@@ -26,6 +26,17 @@ public sealed class UserState
     /// presigned URL, so 150 KB at most, well inside the 400 KB item next to the refresh families.
     /// </summary>
     public List<UserNotification> Notifications { get; set; } = [];
+
+    /// <summary>The user's exports not known to have ended, at most <see cref="Cumin.Exports.ExportLimits.ActivePerUser"/>.</summary>
+    public List<ActiveExport> ActiveExports { get; set; } = [];
+}
+
+/// <summary>An export that holds one of its owner's places until its end is heard of (or found in the jobs table).</summary>
+public sealed class ActiveExport
+{
+    public string Id { get; set; } = "";
+
+    public DateTimeOffset CreatedAt { get; set; }
 }
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Text.Json;
 using Cumin.Lambdas.Data;
+using Cumin.Lambdas.Hosting;
 using Cumin.Lambdas.Streams;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -29,8 +30,9 @@ public sealed partial class AggregatorFunction : IStreamEventFunction
     private readonly ILogger _logger;
 
     /// <summary>
-    /// For the Lambda runtime: configuration from environment variables (<c>ConnectionStrings__Postgres</c>,
-    /// <c>Cumin__Tables__Prefix</c>, <c>Logging__LogLevel__Default</c>), logs as JSON lines on stdout.
+    /// For the Lambda runtime: configuration from environment variables (<c>Cumin__Secrets__PostgresConnectionString</c>,
+    /// the secret holding the connection string, or <c>ConnectionStrings__Postgres</c> itself; <c>Cumin__Tables__Prefix</c>,
+    /// <c>Logging__LogLevel__Default</c>), logs as JSON lines on stdout.
     /// </summary>
     public AggregatorFunction()
         : this(FromEnvironment())
@@ -183,9 +185,10 @@ public sealed partial class AggregatorFunction : IStreamEventFunction
 
     private static (ProjectCountsStore, TableOptions, ILogger) FromEnvironment()
     {
-        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+        // In AWS the connection string is read from Secrets Manager here, at start; it is not in the environment.
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddLambdaSecrets().Build();
         var connectionString = configuration.GetConnectionString("Postgres")
-                               ?? throw new InvalidOperationException("Set ConnectionStrings__Postgres.");
+                               ?? throw new InvalidOperationException($"Set {LambdaSecrets.PostgresConnectionStringKey.Replace(":", "__", StringComparison.Ordinal)} (or ConnectionStrings__Postgres).");
         var tables = configuration.GetSection(TableOptions.Section).Get<TableOptions>() ?? new TableOptions();
         var loggerFactory = LoggerFactory.Create(logging => logging
             .AddConfiguration(configuration.GetSection("Logging"))

@@ -196,9 +196,15 @@ public sealed partial class ExporterFunction : IStreamEventFunction
     {
         try
         {
-            if (!await ProjectExistsAsync(job.ProjectId, cancellationToken))
+            // Checked when the export runs, not only when it was asked for: a member removed meanwhile gets no tasks
+            // added after the removal.
+            switch (await RequesterAccessAsync(job, cancellationToken))
             {
-                return new ExportOutcome(null, null, null, "The project does not exist (it may have been deleted).");
+                case ProjectAccess.NoProject:
+                    return new ExportOutcome(null, null, null, "The project does not exist (it may have been deleted).");
+                case ProjectAccess.NotMember:
+                    LogRequesterNotMember(_logger, job.ExportId, job.ProjectId, job.UserId);
+                    return new ExportOutcome(null, null, null, "You are no longer a member of this project.");
             }
 
             await EnsureBucketAsync(cancellationToken);
@@ -237,20 +243,36 @@ public sealed partial class ExporterFunction : IStreamEventFunction
         }
     }
 
-    private async Task<bool> ProjectExistsAsync(string projectId, CancellationToken cancellationToken)
+    private enum ProjectAccess
+    {
+        Member,
+        NotMember,
+        NoProject,
+    }
+
+    /// <summary>Whether the project exists and lists the job's owner among its members (the project grain's item).</summary>
+    private async Task<ProjectAccess> RequesterAccessAsync(ExportJob job, CancellationToken cancellationToken)
     {
         var response = await _dynamoDb.GetItemAsync(
             new GetItemRequest
             {
                 TableName = _projectsTable,
-                Key = new() { [KeyAttributes.Partition] = new AttributeValue { S = projectId } },
+                Key = new() { [KeyAttributes.Partition] = new AttributeValue { S = job.ProjectId } },
                 ConsistentRead = true,
-                ProjectionExpression = "#id",
-                ExpressionAttributeNames = new() { ["#id"] = "id" },
+                ProjectionExpression = "#id, #members",
+                ExpressionAttributeNames = new() { ["#id"] = "id", ["#members"] = "members" },
             },
             cancellationToken);
         // A cleared project (if the table kept cleared items) would hold its keys only: no id.
-        return response.Item is { Count: > 0 } item && item.ContainsKey("id");
+        if (response.Item is not { Count: > 0 } item || !item.ContainsKey("id"))
+        {
+            return ProjectAccess.NoProject;
+        }
+
+        var members = item.TryGetValue("members", out var list) ? list.L ?? [] : [];
+        return members.Any(m => m.M is { } member && member.TryGetValue("userId", out var id) && id.S == job.UserId)
+            ? ProjectAccess.Member
+            : ProjectAccess.NotMember;
     }
 
     private async Task EnsureBucketAsync(CancellationToken cancellationToken)
@@ -357,6 +379,9 @@ public sealed partial class ExporterFunction : IStreamEventFunction
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Export {ExportId} of project {ProjectId} failed: {Error}")]
     private static partial void LogJobEndedFailed(ILogger logger, string exportId, string projectId, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Export {ExportId} of project {ProjectId} ends as failed: its owner {UserId} is no longer a member")]
+    private static partial void LogRequesterNotMember(ILogger logger, string exportId, string projectId, string userId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Export {ExportId} of project {ProjectId} hit an error; the job ends as failed")]
     private static partial void LogExportError(ILogger logger, Exception exception, string exportId, string projectId);

@@ -9,7 +9,7 @@ namespace Cumin.Lambdas.Export;
 /// Pages a project's tasks out of the <c>tasks</c> table (pk project id; task ids sort by creation, so oldest first)
 /// and writes API.md's CSV: UTF-8 without BOM, RFC 4180 (CRLF, fields quoted when they hold a comma, quote or line
 /// break, quotes doubled), header <c>id,title,description,status,priority,createdAt,updatedAt</c>. Only one Query page
-/// is held at a time.
+/// is held at a time. Every cell goes through <see cref="WriteCell"/>, which guards against formula injection.
 /// </summary>
 public sealed class TaskCsvWriter(IAmazonDynamoDB dynamoDb, string tasksTable)
 {
@@ -25,6 +25,7 @@ public sealed class TaskCsvWriter(IAmazonDynamoDB dynamoDb, string tasksTable)
         NewLine = "\r\n",
         Quoting = CsvQuoting.WhenNeeded,
         WriteByteOrderMark = false,
+        // The guard is ours (WriteCell), exactly API.md's: the library's would also quote and differ between versions.
         Injection = CsvInjection.None,
     };
 
@@ -32,7 +33,7 @@ public sealed class TaskCsvWriter(IAmazonDynamoDB dynamoDb, string tasksTable)
     public async Task<int> WriteAsync(string projectId, Stream output, CancellationToken cancellationToken)
     {
         var count = 0;
-        await using var csv = CsvWriter.Create(output, Options, leaveOpen: true);
+        await using var csv = Open(output);
         csv.WriteHeader([.. Header]);
         var request = new QueryRequest
         {
@@ -49,13 +50,13 @@ public sealed class TaskCsvWriter(IAmazonDynamoDB dynamoDb, string tasksTable)
             var page = await dynamoDb.QueryAsync(request, cancellationToken);
             foreach (var item in page.Items ?? [])
             {
-                csv.WriteField(Text(item, "id"));
-                csv.WriteField(Text(item, "title"));
-                csv.WriteField(Text(item, "description"));
-                csv.WriteField(Text(item, "status"));
-                csv.WriteField(Text(item, "priority"));
-                csv.WriteField(Time(Text(item, "createdAt")));
-                csv.WriteField(Time(Text(item, "updatedAt")));
+                WriteCell(csv, Text(item, "id"));
+                WriteCell(csv, Text(item, "title"));
+                WriteCell(csv, Text(item, "description"));
+                WriteCell(csv, Text(item, "status"));
+                WriteCell(csv, Text(item, "priority"));
+                WriteCell(csv, Time(Text(item, "createdAt")));
+                WriteCell(csv, Time(Text(item, "updatedAt")));
                 // Hands the writer's buffer to the upload stream whenever it is mostly full, asynchronously.
                 await csv.EndRecordAsync(cancellationToken);
                 count++;
@@ -68,6 +69,18 @@ public sealed class TaskCsvWriter(IAmazonDynamoDB dynamoDb, string tasksTable)
         await csv.FlushAsync(cancellationToken);
         return count;
     }
+
+    internal static CsvWriter Open(Stream output) => CsvWriter.Create(output, Options, leaveOpen: true);
+
+    /// <summary>
+    /// The one way a cell is written. A value starting with <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, a tab or a carriage
+    /// return gets a leading <c>'</c>, so a spreadsheet shows it as text instead of running it as a formula (OWASP's CSV
+    /// injection guard, as API.md says); every other value is written as it is.
+    /// </summary>
+    internal static void WriteCell(CsvWriter csv, string value) => csv.WriteField(Guard(value));
+
+    internal static string Guard(string value) =>
+        value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + value : value;
 
     private static string Text(Dictionary<string, AttributeValue> item, string name) =>
         item.TryGetValue(name, out var value) && value.S is { } text ? text : "";

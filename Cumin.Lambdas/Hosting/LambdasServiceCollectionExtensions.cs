@@ -24,11 +24,19 @@ public static class LambdasServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Applies the EF Core migrations (what <c>dotnet Cumin.Lambdas.dll migrate</c> runs).</summary>
+    /// <summary>
+    /// Applies the EF Core migrations (what <c>dotnet Cumin.Lambdas.dll migrate</c> runs), then, when
+    /// <c>Cumin:Database:Roles</c> gives the components' passwords, their least-privilege roles (<see cref="DatabaseRoles"/>).
+    /// </summary>
     public static async Task MigrateLambdasDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         await using var db = await services.GetRequiredService<IDbContextFactory<LambdasDbContext>>().CreateDbContextAsync(cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
+        var roles = services.GetService<IConfiguration>()?.GetSection(DatabaseRolesOptions.SectionName).Get<DatabaseRolesOptions>();
+        if (roles is { IsConfigured: true })
+        {
+            await DatabaseRoles.ApplyAsync(db, roles, cancellationToken);
+        }
     }
 
     /// <summary><see cref="AggregatorFunction"/> and what it needs; table names from <c>Cumin:Tables</c>.</summary>
@@ -73,19 +81,31 @@ public static class LambdasServiceCollectionExtensions
 /// <summary>Registers (table → function) pairs with the local event-source runner.</summary>
 public sealed class EventSourceRunnerBuilder(IServiceCollection services)
 {
+    /// <summary>
+    /// Users' export jobs worked at once per shard (the jobs table's partition key is the user): one user's queued exports
+    /// never hold up another's by more than the one export running. deploy/cumin.yaml's exporter mapping has the same.
+    /// </summary>
+    public const int ExporterParallelizationFactor = 10;
+
     public IServiceCollection Services { get; } = services;
+
+    /// <summary>The exporter on the jobs table, several users at once (<see cref="ExporterParallelizationFactor"/>).</summary>
+    public EventSourceRunnerBuilder AddExporterEventSource() =>
+        AddStreamEventSource<Export.ExporterFunction>(TableNames.Jobs, parallelizationFactor: ExporterParallelizationFactor);
 
     /// <summary>
     /// Feeds the stream of table <c>{Cumin:Tables:Prefix}{table}</c> to <typeparamref name="TFunction"/>, resolved
     /// from the container (registered as a singleton here unless already registered). Checkpoints are kept under
-    /// <paramref name="name"/>, by default the function's type name.
+    /// <paramref name="name"/>, by default the function's type name. <paramref name="parallelizationFactor"/> above 1
+    /// works that many partition keys of a shard at once, each key in order (the template's mapping says the same).
     /// </summary>
-    public EventSourceRunnerBuilder AddStreamEventSource<TFunction>(string table, string? name = null)
+    public EventSourceRunnerBuilder AddStreamEventSource<TFunction>(string table, string? name = null, int parallelizationFactor = 1)
         where TFunction : class, IStreamEventFunction
     {
         ArgumentException.ThrowIfNullOrEmpty(table);
+        ArgumentOutOfRangeException.ThrowIfLessThan(parallelizationFactor, 1);
         Services.TryAddSingleton<TFunction>();
-        Services.AddSingleton(new EventSourceMapping(name ?? typeof(TFunction).Name, table, sp => sp.GetRequiredService<TFunction>()));
+        Services.AddSingleton(new EventSourceMapping(name ?? typeof(TFunction).Name, table, sp => sp.GetRequiredService<TFunction>(), parallelizationFactor));
         return this;
     }
 }

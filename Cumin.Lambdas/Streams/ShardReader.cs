@@ -7,7 +7,8 @@ namespace Cumin.Lambdas.Streams;
 /// Reads one shard to its end (or forever, while it is open), handing batches to the mapping's function and
 /// checkpointing after each acknowledged batch. Lambda's rules: a function error retries the whole batch; a
 /// <c>batchItemFailures</c> answer acknowledges the records before the lowest failed one and retries from it;
-/// a record failing more than MaximumRetryAttempts times is skipped.
+/// a record failing more than MaximumRetryAttempts times is skipped. A mapping with a parallelization factor above 1
+/// works several partition keys at once (<see cref="KeyLanes"/>), each key's records still in order.
 /// </summary>
 internal sealed class ShardReader(
     EventSourceMapping mapping,
@@ -30,7 +31,10 @@ internal sealed class ShardReader(
     /// Returns true once the shard is closed and fully handled; false when asked to stop or when the shard is
     /// gone (the table poller decides whether to read it again).
     /// </summary>
-    public async Task<bool> RunAsync(CancellationToken stoppingToken)
+    public Task<bool> RunAsync(CancellationToken stoppingToken) =>
+        mapping.ParallelizationFactor > 1 ? RunByKeyAsync(stoppingToken) : RunInOrderAsync(stoppingToken);
+
+    private async Task<bool> RunInOrderAsync(CancellationToken stoppingToken)
     {
         string? iterator = null;
         var errors = 0;
@@ -105,16 +109,181 @@ internal sealed class ShardReader(
         return false;
     }
 
-    private async Task<string> NewIteratorAsync(CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Reads ahead (up to the factor's worth of batches) and keeps up to <c>ParallelizationFactor</c> keys' batches running:
+    /// one user's backlog of exports holds up no other user's. The checkpoint follows the oldest record not yet done.
+    /// </summary>
+    private async Task<bool> RunByKeyAsync(CancellationToken stoppingToken)
+    {
+        var lanes = new KeyLanes(mapping.ParallelizationFactor);
+        var running = new List<Task>();
+        var readAhead = options.BatchSize * mapping.ParallelizationFactor;
+        // Where reading resumes when an iterator must be made again: after the last record read, not the last acknowledged.
+        var read = _position;
+        string? iterator = null;
+        var ended = false;
+        var errors = 0;
+        RunnerLog.ShardStarted(logger, mapping.Name, shardId, _position ?? "TRIM_HORIZON");
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var fetched = 0;
+                try
+                {
+                    if (!ended && lanes.Buffered < readAhead)
+                    {
+                        iterator ??= await NewIteratorAsync(read, stoppingToken);
+                        var response = await streams.GetRecordsAsync(
+                            new GetRecordsRequest { ShardIterator = iterator, Limit = options.BatchSize }, stoppingToken);
+                        foreach (var record in response.Records)
+                        {
+                            lanes.Add(record);
+                            read = record.Dynamodb?.SequenceNumber ?? read;
+                        }
+
+                        fetched = response.Records.Count;
+                        iterator = response.NextShardIterator;
+                        ended = iterator is null;
+                    }
+
+                    errors = 0;
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (DynamoDbStreamsException ex) when (ex.IsExpiredIterator)
+                {
+                    iterator = null;
+                }
+                catch (DynamoDbStreamsException ex) when (ex.IsTrimmedData)
+                {
+                    RunnerLog.PositionTrimmed(logger, mapping.Name, shardId, read ?? "TRIM_HORIZON");
+                    read = null;
+                    iterator = null;
+                }
+                catch (DynamoDbStreamsException ex) when (ex.IsResourceNotFound)
+                {
+                    RunnerLog.ShardGone(logger, mapping.Name, shardId, ex.Message);
+                    return false;
+                }
+                catch (Exception ex)
+                {
+                    errors++;
+                    RunnerLog.ShardError(logger, ex, mapping.Name, shardId, errors);
+                    iterator = null;
+                    await DelayAsync(options.RetryDelayFor(errors), stoppingToken);
+                }
+
+                foreach (var lane in lanes.StartReady(options.BatchSize))
+                {
+                    running.Add(Task.Run(() => RunLaneAsync(lanes, lane, stoppingToken), CancellationToken.None));
+                }
+
+                await AdvanceAsync(lanes);
+                if (ended && lanes.Idle)
+                {
+                    await checkpoints.SaveAsync(mapping.Name, streamArn, shardId, _position, finished: true, CancellationToken.None);
+                    RunnerLog.ShardFinished(logger, mapping.Name, shardId);
+                    return true;
+                }
+
+                // Read on at once while there is more to read and room for it; otherwise wait for a lane or the poll.
+                if (ended || fetched < options.BatchSize || lanes.Buffered >= readAhead)
+                {
+                    running.RemoveAll(t => t.IsCompleted);
+                    await Task.WhenAny(running.Append(DelayAsync(options.PollInterval, stoppingToken)));
+                }
+            }
+
+            return false;
+        }
+        finally
+        {
+            // A stop lets the batches in hand finish and be acknowledged, as in order.
+            await Task.WhenAll(running);
+            await AdvanceAsync(lanes);
+        }
+    }
+
+    /// <summary>One key's batch: invoked until every record is acknowledged or skipped, Lambda's retry rules per record.</summary>
+    private async Task RunLaneAsync(KeyLanes lanes, KeyLanes.Lane lane, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var records = lane.Records;
+            var entries = lane.Entries;
+            string? failingSequence = null;
+            var attempts = 0;
+            while (records.Count > 0)
+            {
+                var failedAt = await InvokeAsync(records);
+                if (failedAt < 0)
+                {
+                    lanes.Done(entries);
+                    return;
+                }
+
+                lanes.Done(entries[..failedAt]);
+                (records, entries) = (records[failedAt..], entries[failedAt..]);
+                var sequence = records[0].Dynamodb?.SequenceNumber;
+                attempts = sequence == failingSequence ? attempts + 1 : 1;
+                failingSequence = sequence;
+                if (options.MaximumRetryAttempts >= 0 && attempts > options.MaximumRetryAttempts)
+                {
+                    RunnerLog.RecordSkipped(logger, mapping.Name, shardId, sequence ?? "?", attempts);
+                    lanes.Done(entries[..1]);
+                    (records, entries) = (records[1..], entries[1..]);
+                    continue;
+                }
+
+                RunnerLog.RecordRetrying(logger, mapping.Name, shardId, sequence ?? "?", attempts);
+                await Task.Delay(options.RetryDelayFor(attempts), timeProvider, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping during a retry's wait: the record stays unacknowledged and comes again after a restart.
+        }
+        finally
+        {
+            lanes.Release(lane.Key);
+        }
+    }
+
+    private async Task AdvanceAsync(KeyLanes lanes)
+    {
+        if (lanes.TryAdvance(out var checkpoint) && checkpoint is not null)
+        {
+            await checkpoints.SaveAsync(mapping.Name, streamArn, shardId, checkpoint, finished: false, CancellationToken.None);
+            _position = checkpoint;
+        }
+    }
+
+    private async Task DelayAsync(TimeSpan delay, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(delay, timeProvider, stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private Task<string> NewIteratorAsync(CancellationToken cancellationToken) => NewIteratorAsync(_position, cancellationToken);
+
+    private async Task<string> NewIteratorAsync(string? after, CancellationToken cancellationToken) =>
         await streams.GetShardIteratorAsync(
-            _position is null
+            after is null
                 ? new GetShardIteratorRequest { StreamArn = streamArn, ShardId = shardId, ShardIteratorType = ShardIteratorType.TRIM_HORIZON }
                 : new GetShardIteratorRequest
                 {
                     StreamArn = streamArn,
                     ShardId = shardId,
                     ShardIteratorType = ShardIteratorType.AFTER_SEQUENCE_NUMBER,
-                    SequenceNumber = _position,
+                    SequenceNumber = after,
                 },
             cancellationToken);
 

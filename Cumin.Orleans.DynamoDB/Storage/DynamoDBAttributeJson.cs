@@ -73,42 +73,42 @@ internal static class DynamoDBAttributeJson
         switch (reader.TokenType)
         {
             case JsonTokenType.StartObject:
-            {
-                var map = new Dictionary<string, AttributeValue>(StringComparer.Ordinal);
-                size += ContainerOverhead;
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    var name = ReadString(ref reader, ref size);
-                    reader.Read();
-                    map[name] = ReadValue(ref reader, ref size);
-                    size += ElementOverhead;
-                }
+                    var map = new Dictionary<string, AttributeValue>(StringComparer.Ordinal);
+                    size += ContainerOverhead;
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        var name = ReadString(ref reader, ref size);
+                        reader.Read();
+                        map[name] = ReadValue(ref reader, ref size);
+                        size += ElementOverhead;
+                    }
 
-                return new AttributeValue { M = map };
-            }
+                    return new AttributeValue { M = map };
+                }
 
             case JsonTokenType.StartArray:
-            {
-                var list = new List<AttributeValue>();
-                size += ContainerOverhead;
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    list.Add(ReadValue(ref reader, ref size));
-                    size += ElementOverhead;
-                }
+                    var list = new List<AttributeValue>();
+                    size += ContainerOverhead;
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        list.Add(ReadValue(ref reader, ref size));
+                        size += ElementOverhead;
+                    }
 
-                return new AttributeValue { L = list };
-            }
+                    return new AttributeValue { L = list };
+                }
 
             case JsonTokenType.String:
                 return new AttributeValue { S = ReadString(ref reader, ref size) };
 
             case JsonTokenType.Number:
-            {
-                // The JSON always comes from one contiguous buffer, so the value is a single span.
-                size += NumberSize(reader.ValueSpan);
-                return new AttributeValue { N = Encoding.UTF8.GetString(reader.ValueSpan) };
-            }
+                {
+                    // The JSON always comes from one contiguous buffer, so the value is a single span.
+                    size += NumberSize(reader.ValueSpan);
+                    return new AttributeValue { N = Encoding.UTF8.GetString(reader.ValueSpan) };
+                }
 
             case JsonTokenType.True:
             case JsonTokenType.False:

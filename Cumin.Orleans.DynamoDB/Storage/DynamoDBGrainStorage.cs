@@ -229,12 +229,26 @@ public sealed partial class DynamoDBGrainStorage : IGrainStorage, ILifecyclePart
             // Two request types with the same condition fields: the SDK gives them no common base.
             await (delete
                 ? _client.DeleteItemAsync(
-                    new DeleteItemRequest { TableName = table.TableName, Key = item, ConditionExpression = condition, ExpressionAttributeNames = table.ETagNames,
-                        ExpressionAttributeValues = values, ReturnValuesOnConditionCheckFailure = returnStored },
+                    new DeleteItemRequest
+                    {
+                        TableName = table.TableName,
+                        Key = item,
+                        ConditionExpression = condition,
+                        ExpressionAttributeNames = table.ETagNames,
+                        ExpressionAttributeValues = values,
+                        ReturnValuesOnConditionCheckFailure = returnStored
+                    },
                     cancellationToken)
                 : (Task)_client.PutItemAsync(
-                    new PutItemRequest { TableName = table.TableName, Item = item, ConditionExpression = condition, ExpressionAttributeNames = table.ETagNames,
-                        ExpressionAttributeValues = values, ReturnValuesOnConditionCheckFailure = returnStored },
+                    new PutItemRequest
+                    {
+                        TableName = table.TableName,
+                        Item = item,
+                        ConditionExpression = condition,
+                        ExpressionAttributeNames = table.ETagNames,
+                        ExpressionAttributeValues = values,
+                        ReturnValuesOnConditionCheckFailure = returnStored
+                    },
                     cancellationToken));
         }
         catch (ConditionalCheckFailedException exception)

@@ -328,12 +328,18 @@ public static class ExportBenchmark
                         {
                             Item = new Dictionary<string, AttributeValue>
                             {
-                                ["pk"] = new() { S = projectId }, ["sk"] = new() { S = id }, ["id"] = new() { S = id },
-                                ["projectId"] = new() { S = projectId }, ["title"] = new() { S = $"Task {i}, \"benchmark\"" },
+                                ["pk"] = new() { S = projectId },
+                                ["sk"] = new() { S = id },
+                                ["id"] = new() { S = id },
+                                ["projectId"] = new() { S = projectId },
+                                ["title"] = new() { S = $"Task {i}, \"benchmark\"" },
                                 ["description"] = new() { S = $"Seeded by the export benchmark; row {i} of {size}.\nSecond line." },
-                                ["status"] = new() { S = statuses[i % 3] }, ["priority"] = new() { S = "medium" },
-                                ["createdAt"] = new() { S = at }, ["updatedAt"] = new() { S = at },
-                                ["version"] = new() { N = "1" }, ["etag"] = new() { N = "1" },
+                                ["status"] = new() { S = statuses[i % 3] },
+                                ["priority"] = new() { S = "medium" },
+                                ["createdAt"] = new() { S = at },
+                                ["updatedAt"] = new() { S = at },
+                                ["version"] = new() { N = "1" },
+                                ["etag"] = new() { N = "1" },
                             },
                         },
                     };

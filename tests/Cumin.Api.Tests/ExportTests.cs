@@ -123,8 +123,14 @@ public sealed class ExportTests(ApiFixture fixture)
         var exportId = Guid.NewGuid().ToString("N");
         var body = JsonSerializer.Serialize(new
         {
-            type = "export.completed", userId = user.Id, exportId, projectId = "p1", url = "http://example.invalid/file.csv",
-            urlExpiresAt = "2030-01-01T00:00:00.000Z", taskCount = 7, error = (string?)null,
+            type = "export.completed",
+            userId = user.Id,
+            exportId,
+            projectId = "p1",
+            url = "http://example.invalid/file.csv",
+            urlExpiresAt = "2030-01-01T00:00:00.000Z",
+            taskCount = 7,
+            error = (string?)null,
         });
 
         await sqs.SendMessageAsync(new SendMessageRequest { QueueUrl = queueUrl, MessageBody = body });
@@ -271,12 +277,18 @@ public sealed class ExportTests(ApiFixture fixture)
             var updated = created.AddMinutes(1);
             items.Add(new Dictionary<string, AttributeValue>
             {
-                ["pk"] = new() { S = projectId }, ["sk"] = new() { S = id }, ["id"] = new() { S = id }, ["projectId"] = new() { S = projectId },
-                ["title"] = new() { S = title }, ["description"] = description is null ? new() { NULL = true } : new() { S = description },
-                ["status"] = new() { S = statuses[i % 3] }, ["priority"] = new() { S = priorities[i % 3] },
+                ["pk"] = new() { S = projectId },
+                ["sk"] = new() { S = id },
+                ["id"] = new() { S = id },
+                ["projectId"] = new() { S = projectId },
+                ["title"] = new() { S = title },
+                ["description"] = description is null ? new() { NULL = true } : new() { S = description },
+                ["status"] = new() { S = statuses[i % 3] },
+                ["priority"] = new() { S = priorities[i % 3] },
                 ["createdAt"] = new() { S = created.ToString("O", CultureInfo.InvariantCulture) },
                 ["updatedAt"] = new() { S = updated.ToString("O", CultureInfo.InvariantCulture) },
-                ["version"] = new() { N = "1" }, ["etag"] = new() { N = "1" },
+                ["version"] = new() { N = "1" },
+                ["etag"] = new() { N = "1" },
             });
             expected.Add([id, title, description ?? "", statuses[i % 3], priorities[i % 3],
                 created.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),

@@ -139,9 +139,8 @@ public sealed class ValidationTests(ApiFixture fixture)
         var user = await fixture.NewUserAsync();
         var projectId = await user.CreateProjectAsync();
         var json = $$"""{"title":"big","description":"{{new string('d', 1_100_000)}}"}""";
-        // Kestrel answers 413 and closes the connection without reading the rest; a client still sending the body then
-        // loses the answer to a broken pipe (seen under load). Waiting for 100-continue, as large uploads should, it
-        // gets the 413 before sending anything.
+        // Expect: 100-continue, so the client waits for the verdict on the headers before it sends the body: Kestrel
+        // answers 413 from the Content-Length and closes, and a client still writing would see a broken pipe instead.
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/projects/{projectId}/tasks")
         {
             Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json"),

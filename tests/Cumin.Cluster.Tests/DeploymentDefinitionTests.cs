@@ -224,7 +224,7 @@ public sealed partial class DeploymentDefinitionTests
         var hubs = resources.Get("HubsTargetGroup").Get("Properties").Get("TargetGroupAttributes").Items()
             .ToDictionary(a => a.Get("Key").Scalar()!, a => a.Get("Value").Scalar());
         Assert.Equal("true", hubs["stickiness.enabled"]);
-        Assert.Equal(["/hubs/*"], resources.Get("HttpHubsRule").Get("Properties").Get("Conditions").Items().Single().Get("Values").Items().Select(v => v.Scalar()));
+        Assert.Equal(["/hubs/*"], resources.Get("HubsRule").Get("Properties").Get("Conditions").Items().Single().Get("Values").Items().Select(v => v.Scalar()));
     }
 
     [Fact]

@@ -107,6 +107,107 @@ public sealed partial class SecurityDefinitionTests
         Assert.Contains("proxy_set_header X-Forwarded-For \\$remote_addr;", script, StringComparison.Ordinal);
     }
 
+    // ------------------------------------------------------------------ HTTPS (finding 6)
+
+    [Fact]
+    public void With_a_certificate_plain_http_only_redirects_and_https_answers_carry_hsts()
+    {
+        var resources = Template.Get("Resources")!;
+        var http = resources.Get("HttpListener").Get("Properties").Get("DefaultActions").Items().Single();
+        Assert.Equal("!If", http.Tag.Value);
+        var (condition, whenCertificate) = (http.Items().ElementAt(0).Scalar(), http.Items().ElementAt(1));
+        Assert.Equal("HasCertificate", condition);
+        Assert.Equal("redirect", whenCertificate.Get("Type").Scalar());
+        Assert.Equal("HTTPS", whenCertificate.Get("RedirectConfig").Get("Protocol").Scalar());
+
+        // No rule forwards anything from the HTTP listener while a certificate is set: hubs' tokens travel only over TLS.
+        foreach (var (name, rule) in resources.Entries().Where(r => r.Value.Get("Type").Scalar() == "AWS::ElasticLoadBalancingV2::ListenerRule"))
+        {
+            var listener = rule.Get("Properties").Get("ListenerArn")!;
+            var onHttps = listener.Tag.Value == "!Ref" ? listener.Scalar() == "HttpsListener"
+                : listener.Tag.Value == "!If" && listener.Items().First().Scalar() == "HasCertificate" && listener.Items().ElementAt(1).Scalar() == "HttpsListener";
+            Assert.True(onHttps || rule.Get("Condition").Scalar() == "NoCertificate", $"{name} serves plain HTTP while a certificate is set");
+        }
+
+        var attributes = resources.Get("HttpsListener").Get("Properties").Get("ListenerAttributes").Items()
+            .ToDictionary(a => a.Get("Key").Scalar()!, a => a.Get("Value").Scalar());
+        Assert.Equal("max-age=31536000; includeSubDomains", attributes["routing.http.response.strict_transport_security.header_value"]);
+    }
+
+    // ------------------------------------------------------------------ database (finding 16)
+
+    [Fact]
+    public void Every_database_connection_verifies_the_server_certificate_and_each_component_has_its_own_role()
+    {
+        var resources = Template.Get("Resources")!;
+        var connectionStrings = resources.Entries().Where(r => r.Key.EndsWith("ConnectionStringSecret", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, connectionStrings.Count);
+        foreach (var (name, secret) in connectionStrings)
+        {
+            var text = secret.Get("Properties").Get("SecretString").Scalar()!;
+            Assert.Contains("SSL Mode=VerifyFull;", text, StringComparison.Ordinal);
+            Assert.Matches("Root Certificate=/(app|var/task)/rds-ca.pem", text);
+            Assert.DoesNotContain("Trust Server Certificate", text, StringComparison.Ordinal);
+        }
+
+        Assert.Equal("SiloConnectionStringSecret", ContainerSecret("silo", "ConnectionStrings__Postgres"));
+        Assert.Equal("ApiConnectionStringSecret", ContainerSecret("api", "ConnectionStrings__Postgres"));
+        Assert.Equal("ConnectionStringSecret", ContainerSecret("migrate", "ConnectionStrings__Postgres"));
+        foreach (var (component, secret) in new[] { ("Silo", "SiloDatabaseSecret"), ("Api", "ApiDatabaseSecret"), ("Aggregator", "AggregatorDatabaseSecret") })
+        {
+            Assert.Equal("${" + secret + "}:password::", ContainerSecret("migrate", $"Cumin__Database__Roles__{component}Password"));
+            Assert.Contains($"Username={resources.Get(secret).Get("Properties").Get("GenerateSecretString").Get("SecretStringTemplate").Scalar()!.Split('"')[3]};",
+                resources.Get($"{component}ConnectionStringSecret").Get("Properties").Get("SecretString").Scalar(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal("false", Container("api")["Cumin__Orleans__ApplySchema"].Scalar());
+        foreach (var project in new[] { "Cumin.Silo", "Cumin.Api", "Cumin.Lambdas" })
+        {
+            Assert.Contains(File.ReadAllLines(Repository.PathOf(project, "Dockerfile")), l => l.StartsWith("ADD ", StringComparison.Ordinal) && l.EndsWith(" /app/rds-ca.pem", StringComparison.Ordinal));
+        }
+
+        Assert.Contains("out/lambdas/rds-ca.pem", File.ReadAllText(Repository.PathOf("deploy", "README.md")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void No_lambda_holds_a_secret_in_its_environment_and_the_aggregator_reads_its_own_at_start()
+    {
+        var resources = Template.Get("Resources")!;
+        foreach (var (name, function) in resources.Entries().Where(r => r.Value.Get("Type").Scalar() == "AWS::Lambda::Function"))
+        {
+            foreach (var (variable, value) in function.Get("Properties").Get("Environment").Get("Variables").Entries())
+            {
+                Assert.DoesNotContain("resolve:secretsmanager", value.Scalar() ?? "", StringComparison.Ordinal);
+                Assert.NotEqual("ConnectionStrings__Postgres", variable);
+            }
+        }
+
+        var aggregator = resources.Get("AggregatorFunction").Get("Properties")!;
+        Assert.Equal("AggregatorConnectionStringSecret", aggregator.Get("Environment").Get("Variables").Get("Cumin__Secrets__PostgresConnectionString").Scalar());
+        Assert.Equal("SecretsExtensionLayerArn", aggregator.Get("Layers").Items().Single().Scalar());
+    }
+
+    // ------------------------------------------------------------------ exports (finding 3)
+
+    [Fact]
+    public void The_exporters_mapping_works_users_side_by_side_as_the_local_runner_does_and_a_job_outlives_every_attempt_before_it_is_stale()
+    {
+        var resources = Template.Get("Resources")!;
+        var mapping = resources.Entries().Single(r => r.Value.Get("Type").Scalar() == "AWS::Lambda::EventSourceMapping"
+            && r.Value.Get("Properties").Get("FunctionName").Scalar() == "ExporterFunction").Value.Get("Properties")!;
+        Assert.Equal(
+            Cumin.Lambdas.Hosting.EventSourceRunnerBuilder.ExporterParallelizationFactor.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            mapping.Get("ParallelizationFactor").Scalar());
+        Assert.Equal("1", mapping.Get("BatchSize").Scalar());
+        Assert.Equal(["pk"], resources.Get("JobsTable").Get("Properties").Get("KeySchema").Items()
+            .Where(k => k.Get("KeyType").Scalar() == "HASH").Select(k => k.Get("AttributeName").Scalar()));
+
+        // A job is declared dead (and its owner's place freed) only after every attempt Lambda may make has timed out.
+        var timeout = TimeSpan.FromSeconds(int.Parse(resources.Get("ExporterFunction").Get("Properties").Get("Timeout").Scalar()!, System.Globalization.CultureInfo.InvariantCulture));
+        var attempts = 1 + int.Parse(mapping.Get("MaximumRetryAttempts").Scalar()!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(timeout * attempts < Cumin.Exports.ExportLimits.StaleAfter, $"{attempts} attempts of {timeout} outlast ExportLimits.StaleAfter");
+    }
+
     // ------------------------------------------------------------------ dashboard and NGINX (finding 18)
 
     [Fact]
@@ -166,6 +267,12 @@ public sealed partial class SecurityDefinitionTests
 
     private static YamlNode ComposeService(string project) =>
         Compose.Get("services").Entries().Single(s => s.Value.Get("build").Get("dockerfile").Scalar()?.Split('/')[0] == project).Value;
+
+    private static string? ContainerSecret(string container, string variable) =>
+        Template.Get("Resources").Entries().Where(r => r.Value.Get("Type").Scalar() == "AWS::ECS::TaskDefinition")
+            .SelectMany(r => r.Value.Get("Properties").Get("ContainerDefinitions").Items())
+            .Single(c => c.Get("Name").Scalar() == container)
+            .Get("Secrets").Items().Single(s => s.Get("Name").Scalar() == variable).Get("ValueFrom").Scalar();
 
     private static Dictionary<string, YamlNode> Container(string name) =>
         Template.Get("Resources").Entries().Where(r => r.Value.Get("Type").Scalar() == "AWS::ECS::TaskDefinition")

@@ -97,7 +97,7 @@ public sealed class ExporterFunctionTests(ExporterFixture fixture) : IClassFixtu
     public async Task CSV_is_RFC_4180_UTF8_and_keeps_commas_quotes_line_breaks_and_non_ASCII()
     {
         var projectId = Guid.NewGuid().ToString("N");
-        await Tables.PutProjectAsync(fixture.DynamoDb, fixture.Prefix, projectId);
+        await Tables.PutProjectAsync(fixture.DynamoDb, fixture.Prefix, projectId, _userId);
         var created = new DateTimeOffset(2026, 11, 24, 15, 4, 5, 123, TimeSpan.Zero).AddTicks(4567);
         (string Title, string? Description)[] tricky =
         [
@@ -125,8 +125,9 @@ public sealed class ExporterFunctionTests(ExporterFixture fixture) : IClassFixtu
         Assert.Equal(tricky.Length, rows.Count);
         for (var i = 0; i < tricky.Length; i++)
         {
+            // Cells that a spreadsheet would run as a formula come back with the guard's leading quote.
             Assert.Equal(
-                [$"T{i:D4}", tricky[i].Title, tricky[i].Description ?? "", i % 2 == 0 ? "in_progress" : "done", "high",
+                [$"T{i:D4}", i == 5 ? "'=SUM(A1:A2)" : tricky[i].Title, i == 5 ? "'-starts with a minus" : tricky[i].Description ?? "", i % 2 == 0 ? "in_progress" : "done", "high",
                  created.AddHours(i).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
                  created.AddHours(i).AddMinutes(5).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)],
                 rows[i]);
@@ -234,7 +235,7 @@ public sealed class ExporterFunctionTests(ExporterFixture fixture) : IClassFixtu
     public async Task A_20000_task_export_uploads_full_parts_through_one_part_sized_buffer()
     {
         var projectId = Guid.NewGuid().ToString("N");
-        await Tables.PutProjectAsync(fixture.DynamoDb, fixture.Prefix, projectId);
+        await Tables.PutProjectAsync(fixture.DynamoDb, fixture.Prefix, projectId, _userId);
         var description = new string('x', 400);
         var created = DateTimeOffset.UtcNow;
         await ExportTables.PutTasksAsync(fixture.DynamoDb, fixture.Prefix, Enumerable.Range(0, 20_000).Select(i =>
@@ -286,7 +287,7 @@ public sealed class ExporterFunctionTests(ExporterFixture fixture) : IClassFixtu
     private async Task<string> NewProjectAsync(int taskCount)
     {
         var projectId = Guid.NewGuid().ToString("N");
-        await Tables.PutProjectAsync(fixture.DynamoDb, fixture.Prefix, projectId);
+        await Tables.PutProjectAsync(fixture.DynamoDb, fixture.Prefix, projectId, _userId);
         await ExportTables.PutTasksAsync(fixture.DynamoDb, fixture.Prefix, Enumerable.Range(0, taskCount).Select(i =>
             ExportTables.Task(projectId, $"T{i:D4}", $"Task {i}", null, "todo", "medium", DateTimeOffset.UtcNow)));
         return projectId;

@@ -60,6 +60,7 @@ public sealed class ProgramConfiguration
         .With(RateLimitOptions.Section, typeof(RateLimitOptions))
         .With(TrustedProxyOptions.Section, typeof(TrustedProxyOptions))
         .With(Cumin.Api.Notifications.HubConnectionOptions.Section, typeof(Cumin.Api.Notifications.HubConnectionOptions))
+        .WithPrefix(CrossOriginOptions.Section + ":AllowedOrigins:")
         .With(ApiHost.ShutdownTimeoutKey, "ConnectionStrings:Postgres", "Cumin:DynamoDB:ServiceUrl");
 
     /// <summary>The local event-source runner (Cumin.Lambdas' Program).</summary>
@@ -68,6 +69,7 @@ public sealed class ProgramConfiguration
         .With(EventSourceRunnerOptions.SectionName, typeof(EventSourceRunnerOptions))
         .With(Cumin.TableOptions.Section, typeof(Cumin.TableOptions))
         .With(ExporterOptions.SectionName, typeof(ExporterOptions))
+        .With(Cumin.Lambdas.Data.DatabaseRolesOptions.SectionName, typeof(Cumin.Lambdas.Data.DatabaseRolesOptions))
         .With("ConnectionStrings:Postgres", "AWS_ENDPOINT_URL_DYNAMODBSTREAMS", ExporterOptions.QueueNameKey, "Cumin:Exports:ServiceUrl");
 
     /// <summary>
@@ -77,7 +79,7 @@ public sealed class ProgramConfiguration
     public static ProgramConfiguration AggregatorFunction { get; } = new ProgramConfiguration("AggregatorFunction")
         .WithPrefix("Logging:")
         .With(Cumin.TableOptions.Section, typeof(Cumin.TableOptions))
-        .With("ConnectionStrings:Postgres");
+        .With("ConnectionStrings:Postgres", Cumin.Lambdas.Hosting.LambdaSecrets.PostgresConnectionStringKey);
 
     /// <summary>The exporter Lambda's parameterless constructor: its options, the tables, the queue, an optional S3 endpoint.</summary>
     public static ProgramConfiguration ExporterFunction { get; } = new ProgramConfiguration("ExporterFunction")

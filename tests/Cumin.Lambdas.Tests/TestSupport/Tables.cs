@@ -63,7 +63,10 @@ public static class Tables
             UpdateExpression = "SET #status = :status, #updatedAt = :now, #version = #version + :one, #etag = #etag + :one",
             ExpressionAttributeNames = new Dictionary<string, string>
             {
-                ["#status"] = "status", ["#updatedAt"] = "updatedAt", ["#version"] = "version", ["#etag"] = "etag",
+                ["#status"] = "status",
+                ["#updatedAt"] = "updatedAt",
+                ["#version"] = "version",
+                ["#etag"] = "etag",
             },
             ExpressionAttributeValues = new Dictionary<string, AttributeValue>
             {
@@ -77,7 +80,8 @@ public static class Tables
     public static async Task DeleteTaskAsync(IAmazonDynamoDB dynamoDb, string prefix, string projectId, string taskId) =>
         await dynamoDb.DeleteItemAsync(new DeleteItemRequest { TableName = prefix + TableNames.Tasks, Key = TaskKey(projectId, taskId) });
 
-    public static async Task PutProjectAsync(IAmazonDynamoDB dynamoDb, string prefix, string projectId) =>
+    /// <summary>A project item as the project grain stores it, with these members (the first the owner).</summary>
+    public static async Task PutProjectAsync(IAmazonDynamoDB dynamoDb, string prefix, string projectId, params string[] memberIds) =>
         await dynamoDb.PutItemAsync(new PutItemRequest
         {
             TableName = prefix + TableNames.Projects,
@@ -86,6 +90,19 @@ public static class Tables
                 ["pk"] = new() { S = projectId },
                 ["id"] = new() { S = projectId },
                 ["name"] = new() { S = $"Project {projectId}" },
+                ["members"] = new()
+                {
+                    L = [.. memberIds.Select((id, i) => new AttributeValue
+                    {
+                        M = new Dictionary<string, AttributeValue>
+                        {
+                            ["userId"] = new() { S = id },
+                            ["name"] = new() { S = "Member" },
+                            ["email"] = new() { S = $"{id}@example.com" },
+                            ["role"] = new() { S = i == 0 ? "owner" : "editor" },
+                        },
+                    })],
+                },
                 ["etag"] = new() { N = "1" },
             },
         });
