@@ -204,7 +204,7 @@ internal static class BoardBenchmark
     }
 
     /// <summary>The same board, pages of 200, straight from the board index (what every list did before the board lived in memory).</summary>
-    private static async Task<int> ReadIndexAsync(IAmazonDynamoDB dynamo, string table, string projectId)
+    private static async Task<int> ReadIndexAsync(AmazonDynamoDBClient dynamo, string table, string projectId)
     {
         var count = 0;
         var request = new QueryRequest

@@ -80,7 +80,7 @@ public sealed class BoardGrainTests(GrainCluster fixture)
     public async Task Sixteen_concurrent_movers_in_one_column_never_give_two_tasks_one_rank()
     {
         var p = await BoardProject.CreateAsync(fixture.Grains);
-        var tasks = await p.AddTasksAsync(40);
+        var tasks = await p.AddManyTasksAsync(40);
         var ids = tasks.Select(t => t.Id).ToList();
         await Task.WhenAll(Enumerable.Range(0, 16).Select(mover => Task.Run(async () =>
         {
@@ -140,7 +140,7 @@ public sealed class BoardGrainTests(GrainCluster fixture)
     public async Task A_move_costs_one_storage_write_whatever_the_size_of_its_column_and_lists_cost_none()
     {
         var p = await BoardProject.CreateAsync(fixture.Grains);
-        var tasks = await p.AddTasksAsync(150);
+        var tasks = await p.AddManyTasksAsync(150);
         Assert.Equal(150, (await p.ColumnAsync(TaskItemStatus.Todo)).Count);
 
         var before = Counts(p.ProjectId);
@@ -170,7 +170,7 @@ public sealed class BoardGrainTests(GrainCluster fixture)
     public async Task A_filter_that_matches_little_answers_short_pages_each_bounded_in_work()
     {
         var p = await BoardProject.CreateAsync(fixture.Grains);
-        await p.AddTasksAsync(GrainCluster.ScanLimit * 2 + 10);
+        await p.AddManyTasksAsync(GrainCluster.ScanLimit * 2 + 10);
         var done = await p.AddTaskAsync("the only one", TaskItemStatus.Done);
         var queriesBefore = fixture.Storage.Of(p.ProjectId, "QueryAsync");
 

@@ -35,6 +35,18 @@ internal sealed record BoardProject(IGrainFactory Grains, UserProfile Owner, str
         return tasks;
     }
 
+    /// <summary>Many tasks at once, for tests where their order does not matter (creation interleaves in the project).</summary>
+    public async Task<List<TaskItem>> AddManyTasksAsync(int count, TaskItemStatus status = TaskItemStatus.Todo)
+    {
+        var tasks = new List<TaskItem>();
+        foreach (var chunk in Enumerable.Range(0, count).Chunk(16))
+        {
+            tasks.AddRange(await Task.WhenAll(chunk.Select(i => AddTaskAsync($"task {i}", status))));
+        }
+
+        return tasks;
+    }
+
     public async Task<UserProfile> AddMemberAsync(ProjectRole role, string name = "Member")
     {
         var member = await Grains.RegisterAsync(name);

@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2.Model;
 using Cumin.Common;
+using Cumin.Labels;
 using Cumin.Projects;
 using Cumin.Tasks;
 using Cumin.Testing;
@@ -141,7 +142,7 @@ public sealed class LabelAndAssigneeTests(GrainCluster fixture)
     public async Task A_label_deleted_while_tasks_are_being_labelled_is_on_no_task_afterwards()
     {
         var p = await BoardProject.CreateAsync(fixture.Grains);
-        var tasks = await p.AddTasksAsync(30);
+        var tasks = await p.AddManyTasksAsync(30);
         for (var round = 0; round < 3; round++)
         {
             var label = (await p.Project.CreateLabel(p.Owner.Id, $"Label {round}", "#22aa44")).Value!;
@@ -166,7 +167,7 @@ public sealed class LabelAndAssigneeTests(GrainCluster fixture)
     public async Task A_member_removed_while_being_assigned_is_nobodys_assignee_afterwards()
     {
         var p = await BoardProject.CreateAsync(fixture.Grains);
-        var tasks = await p.AddTasksAsync(30);
+        var tasks = await p.AddManyTasksAsync(30);
         for (var round = 0; round < 3; round++)
         {
             var member = await p.AddMemberAsync(ProjectRole.Editor, $"Member{round}");
