@@ -29,6 +29,13 @@ public interface INotificationObserver : IGrainObserver
     /// <summary>One-way: the user grain never waits on an API host.</summary>
     [Alias("notify"), OneWay]
     Task Notify(UserNotification notification);
+
+    /// <summary>
+    /// These sessions (refresh-token families) were revoked, by logout or reuse: the host closes the hub connections
+    /// opened with their access tokens (the tokens' <c>sid</c>) at once, rather than when the tokens expire.
+    /// </summary>
+    [Alias("sessions-revoked"), OneWay]
+    Task SessionsRevoked(IReadOnlyList<string> sessionIds);
 }
 
 public static class NotificationLimits

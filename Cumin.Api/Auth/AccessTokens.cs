@@ -14,7 +14,8 @@ public sealed class AccessTokens(IOptions<AuthOptions> options, TimeProvider tim
     private readonly JsonWebTokenHandler _handler = new();
     private readonly AuthOptions _options = options.Value;
 
-    public (string Token, TimeSpan Lifetime) Issue(UserProfile user)
+    /// <summary>An access token of <paramref name="user"/>'s session <paramref name="sessionId"/> (its refresh-token family, the <c>sid</c> claim).</summary>
+    public (string Token, TimeSpan Lifetime) Issue(UserProfile user, string sessionId)
     {
         var now = timeProvider.GetUtcNow().UtcDateTime;
         return (_handler.CreateToken(new SecurityTokenDescriptor
@@ -31,6 +32,7 @@ public sealed class AccessTokens(IOptions<AuthOptions> options, TimeProvider tim
                 ["name"] = user.Name,
                 ["email"] = user.Email,
                 ["jti"] = Guid.NewGuid().ToString("N"),
+                ["sid"] = sessionId,
             },
             SigningCredentials = new SigningCredentials(_options.SecurityKey(), SecurityAlgorithms.HmacSha256),
         }), _options.AccessTokenLifetime);

@@ -100,7 +100,9 @@ public static class AuthEndpoints
     /// <summary>The pair; <c>refreshExpiresIn</c> is what the grain granted (the idle lifetime, less near the session's end).</summary>
     private static TokenResponse Tokens(SignIn signIn, AccessTokens tokens, TimeProvider time)
     {
-        var access = tokens.Issue(signIn.User);
+        // The session is the refresh token's family: the access token names it, so its hub connections end with it.
+        var session = RefreshToken.TryParse(signIn.RefreshToken, out var refresh) ? refresh.Value.FamilyId : "";
+        var access = tokens.Issue(signIn.User, session);
         return new TokenResponse(
             access.Token,
             signIn.RefreshToken,

@@ -26,6 +26,7 @@ public sealed class NotificationHub(NotificationRelay relay, IOptions<HubConnect
         }
 
         Context.Items[CountedKey] = true;
+        relay.Track(Context);
         await base.OnConnectedAsync();
     }
 
@@ -33,6 +34,7 @@ public sealed class NotificationHub(NotificationRelay relay, IOptions<HubConnect
     {
         if (Context.Items.ContainsKey(CountedKey))
         {
+            relay.Forget(Context);
             await relay.DisconnectAsync(Context.UserIdentifier!);
         }
 

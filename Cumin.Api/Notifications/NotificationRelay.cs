@@ -20,6 +20,7 @@ public sealed partial class NotificationRelay(
 {
     private readonly Lock _sync = new();
     private readonly Dictionary<string, Listener> _listeners = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, HubCallerContext> _connections = new(StringComparer.Ordinal);
 
     public static TimeSpan RenewInterval { get; } = NotificationLimits.ObserverLifetime / 3;
 
@@ -94,6 +95,24 @@ public sealed partial class NotificationRelay(
         }
     }
 
+    /// <summary>Remembers an open connection, so a revoked session's connections can be closed.</summary>
+    public void Track(HubCallerContext connection) => _connections[connection.ConnectionId] = connection;
+
+    public void Forget(HubCallerContext connection) => _connections.TryRemove(connection.ConnectionId, out _);
+
+    /// <summary>Closes this host's connections of <paramref name="userId"/> opened with an access token of these sessions.</summary>
+    internal void CloseSessions(string userId, IReadOnlyList<string> sessionIds)
+    {
+        foreach (var connection in _connections.Values)
+        {
+            if (connection.UserIdentifier == userId && connection.User?.FindFirst("sid")?.Value is { } session && sessionIds.Contains(session))
+            {
+                LogSessionClosed(logger, connection.ConnectionId, userId);
+                connection.Abort();
+            }
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(RenewInterval, timeProvider);
@@ -143,6 +162,9 @@ public sealed partial class NotificationRelay(
     [LoggerMessage(Level = LogLevel.Information, Message = "Could not unsubscribe from the notifications of user {UserId}; the subscription will lapse")]
     private static partial void LogUnsubscribeFailed(ILogger logger, Exception exception, string userId);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Closed hub connection {ConnectionId} of user {UserId}: its session was revoked")]
+    private static partial void LogSessionClosed(ILogger logger, string connectionId, string userId);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not send notification {NotificationId} to the connections of user {UserId}")]
     private static partial void LogSendFailed(ILogger logger, Exception exception, string notificationId, string userId);
 
@@ -158,5 +180,11 @@ public sealed partial class NotificationRelay(
         public int Connections { get; set; }
 
         public Task Notify(UserNotification notification) => relay.SendAsync(UserId, notification);
+
+        public Task SessionsRevoked(IReadOnlyList<string> sessionIds)
+        {
+            relay.CloseSessions(UserId, sessionIds);
+            return Task.CompletedTask;
+        }
     }
 }

@@ -249,8 +249,9 @@ public sealed partial class TaskGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        // The project stops telling a grain that is gone (it would otherwise activate it again to tell it).
-        if (_context is not null)
+        // The project stops telling a grain that is gone (it would otherwise activate it again to tell it). Not while
+        // the silo shuts down: the last silo can place no project to tell, and elsewhere a stale entry costs one activation.
+        if (_context is not null && reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
         {
             _ = Project.UnwatchContext(TaskId);
         }

@@ -126,10 +126,14 @@ public sealed partial class UserGrain(
         {
             revoking.ForEach(f => f.Revoked = true);
             await state.WriteOrDeactivateAsync(this);
+            await SessionsEndedAsync([.. revoking.Select(f => f.Id)]);
         }
 
         return Reply<bool>.Ok(true);
     }
+
+    /// <summary>Tells the API hosts, which close these sessions' hub connections (one-way: this waits on no host).</summary>
+    private Task SessionsEndedAsync(IReadOnlyList<string> sessionIds) => _observers.Notify(observer => observer.SessionsRevoked(sessionIds));
 
     private async Task<Reply<SignIn>> RevokeReusedAsync(RefreshFamily family)
     {
@@ -137,6 +141,7 @@ public sealed partial class UserGrain(
         {
             family.Revoked = true;
             await state.WriteOrDeactivateAsync(this);
+            await SessionsEndedAsync([family.Id]);
         }
 
         return Reply<SignIn>.Fail(Outcome.Unauthorized, "refresh token reused; the session has been revoked");

@@ -93,6 +93,32 @@ public sealed class SessionTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_revoked_sessions_hub_connections_close_at_once_and_the_users_other_sessions_stay()
+    {
+        var user = await fixture.NewUserAsync("Revoker");
+        var client = fixture.Client();
+        var laptop = await HttpAssert.OkAsync(await client.PostAsJsonAsync("/auth/login", new { email = user.Email, password = "correct horse battery" }));
+        var phone = await HttpAssert.OkAsync(await client.PostAsJsonAsync("/auth/login", new { email = user.Email, password = "correct horse battery" }));
+        await using var laptopHub = Hub(fixture.Api.BaseAddress, laptop.GetProperty("accessToken").GetString()!);
+        await using var phoneHub = Hub(fixture.Api.BaseAddress, phone.GetProperty("accessToken").GetString()!);
+        var laptopClosed = ClosedSignal(laptopHub);
+        var phoneClosed = ClosedSignal(phoneHub);
+        await laptopHub.StartAsync();
+        await phoneHub.StartAsync();
+
+        // Logout: the access token of that session would still be valid for 15 minutes; its hub connection ends now.
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsJsonAsync("/auth/logout", new { refreshToken = laptop.GetProperty("refreshToken").GetString() })).StatusCode);
+        await laptopClosed.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(HubConnectionState.Connected, phoneHub.State);
+
+        // Reuse of a spent token revokes the phone's session: its connection ends too.
+        var spent = phone.GetProperty("refreshToken").GetString();
+        await HttpAssert.OkAsync(await client.PostAsJsonAsync("/auth/refresh", new { refreshToken = spent }));
+        await HttpAssert.ProblemAsync(await client.PostAsJsonAsync("/auth/refresh", new { refreshToken = spent }), HttpStatusCode.Unauthorized);
+        await phoneClosed.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
     public async Task One_user_cannot_open_more_hub_connections_than_the_cap()
     {
         var user = await fixture.NewUserAsync("Hoarder");
@@ -138,6 +164,17 @@ public sealed class SessionTests(ApiFixture fixture)
         // The handshake may complete before the hub refuses: then the server closes it at once.
         await closed.Task.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(HubConnectionState.Disconnected, connection.State);
+    }
+
+    private static Task ClosedSignal(HubConnection connection)
+    {
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.Closed += _ =>
+        {
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
+        return closed.Task;
     }
 
     private static HubConnection Hub(Uri api, string accessToken) =>
