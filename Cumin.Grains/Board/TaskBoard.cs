@@ -8,8 +8,10 @@ namespace Cumin.Grains.Board;
 /// handed out is never handed out again. Not thread-safe: it lives inside one grain activation.
 /// </summary>
 /// <remarks>
-/// Memory per task: the <see cref="TaskItem"/> (its strings: id, title, description, rank) and three tree nodes; ids of
-/// people and labels are shared with every other task that names them (<see cref="Intern"/>).
+/// Memory per task: the <see cref="TaskItem"/> (its strings: id, title, rank, and the description when it is at most
+/// <see cref="BoardLimits.DescriptionKept"/> characters) and three tree nodes; ids of people and labels are shared with
+/// every other task that names them (<see cref="Intern"/>). So a task costs at most a few kilobytes whatever it says,
+/// and the largest board the limits allow stays bounded.
 /// </remarks>
 internal sealed class TaskBoard
 {
@@ -36,6 +38,9 @@ internal sealed class TaskBoard
 
     private readonly Dictionary<string, string> _ids = new(StringComparer.Ordinal);
 
+    /// <summary>Tasks whose description is longer than <see cref="BoardLimits.DescriptionKept"/>: not held here.</summary>
+    private readonly HashSet<string> _elided = new(StringComparer.Ordinal);
+
     public int Count => _tasks.Count;
 
     /// <summary>Tasks, with those being created counted in: what the project's task limit is checked against.</summary>
@@ -47,6 +52,9 @@ internal sealed class TaskBoard
 
     public bool IsReserved(string taskId) => _reservations.ContainsKey(taskId);
 
+    /// <summary>Whether the board holds <paramref name="taskId"/> without its (long) description.</summary>
+    public bool IsElided(string taskId) => _elided.Contains(taskId);
+
     /// <summary>A task as stored now (<paramref name="task"/>), or its deletion (null); its reservation, if any, is released.</summary>
     public void Apply(string taskId, TaskItem? task)
     {
@@ -57,10 +65,18 @@ internal sealed class TaskBoard
             _byCreation.Remove(old);
         }
 
+        _elided.Remove(taskId);
         if (task is null)
         {
             _respread.Remove(taskId);
             return;
+        }
+
+        if (task.Description is { Length: > BoardLimits.DescriptionKept })
+        {
+            // Long descriptions stay in storage: the page that shows one reads it back (ProjectGrain.ListTasks).
+            _elided.Add(taskId);
+            task = task with { Description = null };
         }
 
         if (_respread.TryGetValue(taskId, out var respread))

@@ -44,9 +44,22 @@ public sealed partial class ProjectGrain
         }
 
         var board = await BoardAsync();
-        return board.Page(query, boardOptions.Value.ScanLimit) is { } page
-            ? Reply<TaskPage>.Ok(page)
-            : Reply<TaskPage>.Fail(Outcome.Invalid, "cursor is not valid for this list (a cursor is only valid with the same filters and order)");
+        if (board.Page(query, boardOptions.Value.ScanLimit) is not { } page)
+        {
+            return Reply<TaskPage>.Fail(Outcome.Invalid, "cursor is not valid for this list (a cursor is only valid with the same filters and order)");
+        }
+
+        var elided = page.Items.Where(t => board.IsElided(t.Id)).Select(t => t.Id).ToList();
+        if (elided.Count == 0)
+        {
+            return Reply<TaskPage>.Ok(page);
+        }
+
+        var descriptions = await catalog.ReadDescriptionsAsync(Id, elided);
+        return Reply<TaskPage>.Ok(page with
+        {
+            Items = [.. page.Items.Select(t => descriptions.TryGetValue(t.Id, out var description) ? t with { Description = description } : t)],
+        });
     }
 
     public async Task<Reply<TaskChangePlan>> PrepareTaskChange(string callerId, string taskId, TaskChange change)

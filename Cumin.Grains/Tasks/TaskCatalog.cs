@@ -14,6 +14,9 @@ public interface ITaskCatalog
     IAsyncEnumerable<TaskItem> LoadBoardAsync(string projectId, CancellationToken cancellationToken = default);
 
     IAsyncEnumerable<string> ListIdsAsync(string projectId, CancellationToken cancellationToken = default);
+
+    /// <summary>The descriptions of some of a project's tasks, by task id (strongly consistent batch reads).</summary>
+    Task<Dictionary<string, string?>> ReadDescriptionsAsync(string projectId, IReadOnlyCollection<string> taskIds, CancellationToken cancellationToken = default);
 }
 
 /// <summary>
@@ -49,6 +52,45 @@ public sealed class DynamoDBTaskCatalog(IAmazonDynamoDB dynamoDb, IOptions<Table
             request.ExclusiveStartKey = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
         }
         while (request.ExclusiveStartKey is not null);
+    }
+
+    public async Task<Dictionary<string, string?>> ReadDescriptionsAsync(string projectId, IReadOnlyCollection<string> taskIds, CancellationToken cancellationToken = default)
+    {
+        var descriptions = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var batch in taskIds.Chunk(100))
+        {
+            var keys = batch.Select(id => new Dictionary<string, AttributeValue>
+            {
+                [KeyAttributes.Partition] = new() { S = projectId },
+                [KeyAttributes.Sort] = new() { S = id },
+            }).ToList();
+            var pending = new Dictionary<string, KeysAndAttributes>
+            {
+                [_table] = new()
+                {
+                    Keys = keys,
+                    ConsistentRead = true,
+                    ProjectionExpression = "#sk, #description",
+                    ExpressionAttributeNames = new() { ["#sk"] = KeyAttributes.Sort, ["#description"] = TaskAttributes.Description },
+                },
+            };
+            for (var attempt = 0; pending.Count > 0; attempt++)
+            {
+                var response = await dynamoDb.BatchGetItemAsync(new BatchGetItemRequest { RequestItems = pending }, cancellationToken);
+                foreach (var item in response.Responses?.GetValueOrDefault(_table) ?? [])
+                {
+                    descriptions[item[KeyAttributes.Sort].S] = item.TryGetValue(TaskAttributes.Description, out var d) ? d.S : null;
+                }
+
+                pending = response.UnprocessedKeys is { Count: > 0 } left ? left : [];
+                if (pending.Count > 0)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(500, 10 << Math.Min(attempt, 5))), cancellationToken);
+                }
+            }
+        }
+
+        return descriptions;
     }
 
     public async IAsyncEnumerable<string> ListIdsAsync(string projectId, [EnumeratorCancellation] CancellationToken cancellationToken = default)

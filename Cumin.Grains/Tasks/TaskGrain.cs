@@ -140,10 +140,15 @@ public sealed partial class TaskGrain(
         await WriteAsync(stamp, current);
 
         // A delete that failed may still have landed: the activation must not go on showing the task.
+        var hadComments = stamp.CommentCount > 0;
         await state.ClearOrDeactivateAsync(this);
         await Project.TaskWritten(TaskId, null);
         DeactivateOnIdle();
-        await DeleteCommentsAsync();
+        if (hadComments)
+        {
+            await DeleteCommentsAsync();
+        }
+
         return Reply<bool>.Ok(true);
     }
 
@@ -194,7 +199,18 @@ public sealed partial class TaskGrain(
             UpdatedBy = callerId,
             Version = 1,
         };
-        await WriteAsync(created, null);
+        try
+        {
+            await WriteAsync(created, null);
+        }
+        catch
+        {
+            // The rank reserved for it, and its place under the project's task limit, go back.
+            state.State = new TaskState();
+            await Project.TaskChangeAbandoned(TaskId);
+            throw;
+        }
+
         var item = created.ToItem();
         await Project.TaskWritten(TaskId, item);
         return Reply<TaskItem>.Ok(item);
@@ -265,10 +281,15 @@ public sealed partial class TaskGrain(
         Remember(null);
         if (state.RecordExists)
         {
+            // The count is exact, so a task without comments costs no query of the comments table.
+            var hadComments = state.State.CommentCount > 0;
             await state.ClearOrDeactivateAsync(this);
+            if (hadComments)
+            {
+                await comments.DeleteAllAsync(ProjectId, TaskId);
+            }
         }
 
-        await comments.DeleteAllAsync(ProjectId, TaskId);
         DeactivateOnIdle();
     }
 

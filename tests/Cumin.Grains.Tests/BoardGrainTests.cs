@@ -209,6 +209,25 @@ public sealed class BoardGrainTests(GrainCluster fixture)
         Assert.Equal(Outcome.Invalid, bad.Outcome);
     }
 
+    [Fact]
+    public async Task A_long_description_is_not_kept_in_memory_but_every_page_shows_it()
+    {
+        var p = await BoardProject.CreateAsync(fixture.Grains);
+        var longText = string.Concat(Enumerable.Repeat("Dig, compost, sow, water; ", 100))[..TaskLimits.DescriptionMax];
+        var created = await p.Project.CreateTask(p.Owner.Id, new TaskDraft("Long one", longText, TaskItemStatus.Todo, TaskPriority.Low));
+        Assert.True(created.IsOk, created.Detail);
+        var shortOne = await p.AddTaskAsync("Short one");
+        var edited = await p.Task(shortOne.Id).Update(p.Owner.Id, new TaskPatch { Description = Optional<string?>.Of(new string('x', BoardLimits.DescriptionKept + 1)) }, null);
+        Assert.True(edited.IsOk);
+
+        foreach (var order in new[] { TaskOrder.Created, TaskOrder.Rank })
+        {
+            var listed = await p.ListAllAsync(new TaskQuery { Order = order });
+            Assert.Equal(longText, listed.Single(t => t.Id == created.Value!.Id).Description);
+            Assert.Equal(edited.Value!.Description, listed.Single(t => t.Id == shortOne.Id).Description);
+        }
+    }
+
     private static string Base64Cursor(string text) => System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(text));
 
     private (int Puts, int Reads) Counts(string projectId) =>

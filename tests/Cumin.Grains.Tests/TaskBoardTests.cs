@@ -173,6 +173,19 @@ public sealed class TaskBoardTests
         Assert.Equal(["01JLABELB0000000000000000"], board.Find(a)!.LabelIds);
     }
 
+    [Fact]
+    public void A_description_longer_than_the_board_keeps_is_left_in_storage()
+    {
+        var board = new TaskBoard();
+        var id = Add(board, TaskItemStatus.Todo);
+        board.Apply(id, board.Find(id)! with { Description = new string('d', BoardLimits.DescriptionKept + 1) });
+        Assert.True(board.IsElided(id));
+        Assert.Null(board.Find(id)!.Description);
+        board.Apply(id, board.Find(id)! with { Description = "short" });
+        Assert.False(board.IsElided(id));
+        Assert.Equal("short", board.Find(id)!.Description);
+    }
+
     private static string Add(TaskBoard board, TaskItemStatus status, string title = "t", string? assignee = null, IReadOnlyList<string>? labels = null, DateOnly? due = null)
     {
         var id = $"01JTASK{Interlocked.Increment(ref _ids):D18}";
