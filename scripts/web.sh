@@ -54,8 +54,8 @@ web_apps_start() {
   export Cumin__Tables__Prefix="$id-" Cumin__Notifications__QueueName="$id-notifications" Cumin__Exports__Bucket="$id-exports"
   export Cumin__Auth__SigningKey="web-$(head -c 32 /dev/urandom | base64)"
   export Cumin__Auth__AccessTokenLifetime=${CUMIN_WEB_ACCESS_TOKEN_LIFETIME:-00:15:00}
-  # Every test registers its own users from this one address.
-  export Cumin__RateLimits__AuthPerClientPerMinute=100000 Cumin__RateLimits__LoginFailuresPerEmailAndClientPerMinute=1000 \
+  # Every test registers its own users from this one address; three failed logins per e-mail, so a test reaches a 429.
+  export Cumin__RateLimits__AuthPerClientPerMinute=100000 Cumin__RateLimits__LoginFailuresPerEmailAndClientPerMinute=3 \
     Cumin__RateLimits__LoginFailuresPerEmailPerMinute=10000 Cumin__RateLimits__AddMemberPerUserPerMinute=10000
   export Cumin__Runner__PollInterval=00:00:00.100 Cumin__Notifications__Sqs__WaitTime=00:00:02
   (cd Cumin.Silo/bin/Release/net10.0 && exec dotnet Cumin.Silo.dll --urls "http://127.0.0.1:$silo_http") >"$dir/silo.log" 2>&1 &
