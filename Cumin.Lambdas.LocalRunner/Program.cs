@@ -1,13 +1,13 @@
 using Cumin.Lambdas;
 using Cumin.Lambdas.Aggregation;
 using Cumin.Lambdas.Hosting;
-using Microsoft.Extensions.DependencyInjection;
+using Cumin.Lambdas.LocalRunner;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-// `dotnet Cumin.Lambdas.dll`          the local event-source runner: DynamoDB Local streams -> the Lambda handlers.
-// `dotnet Cumin.Lambdas.dll migrate`  applies the EF Core migrations to ConnectionStrings:Postgres and exits
-//                                     (the deployment step in AWS, where the functions themselves never migrate).
+// `dotnet Cumin.Lambdas.LocalRunner.dll`          the local event-source runner: DynamoDB Local streams -> the Lambda handlers.
+// `dotnet Cumin.Lambdas.LocalRunner.dll migrate`  applies the EF Core migrations to ConnectionStrings:Postgres and exits
+//                                                 (the deployment step in AWS, where the functions themselves never migrate).
 var migrateOnly = args is ["migrate", ..];
 var builder = Host.CreateApplicationBuilder(migrateOnly ? args[1..] : args);
 // The runner checkpoints every batch and reloads positions every second: SQL text at Information would drown the log.

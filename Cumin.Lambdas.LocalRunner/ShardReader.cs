@@ -1,7 +1,9 @@
 using System.Text.Json;
+using Cumin.Lambdas.LocalRunner.DynamoDbStreams;
+using Cumin.Lambdas.Streams;
 using Microsoft.Extensions.Logging;
 
-namespace Cumin.Lambdas.Streams;
+namespace Cumin.Lambdas.LocalRunner;
 
 /// <summary>
 /// Reads one shard to its end (or forever, while it is open), handing batches to the mapping's function and
