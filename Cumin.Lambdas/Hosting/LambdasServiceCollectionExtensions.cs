@@ -8,7 +8,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Cumin.Lambdas.Hosting;
 
@@ -26,7 +25,10 @@ public static class LambdasServiceCollectionExtensions
 
         services.AddPooledDbContextFactory<LambdasDbContext>(options => options.UseNpgsql(
             configuration.GetConnectionString("Postgres")
-            ?? throw new InvalidOperationException("ConnectionStrings:Postgres (env ConnectionStrings__Postgres) is not set.")));
+            ?? throw new InvalidOperationException(
+                $"ConnectionStrings:Postgres is not set: set ConnectionStrings__Postgres, or in AWS {LambdaSecrets.PostgresConnectionStringKey.Replace(":", "__", StringComparison.Ordinal)} to the secret that holds it.")));
+        // Every batch runs SQL (and the runner checkpoints every one): its text at Information would drown the log.
+        services.AddLogging(logging => logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning));
         return services;
     }
 
@@ -49,19 +51,19 @@ public static class LambdasServiceCollectionExtensions
         }
     }
 
-    /// <summary><see cref="AggregatorFunction"/> and what it needs; table names from <c>Cumin:Tables</c>.</summary>
+    /// <summary>
+    /// <see cref="AggregatorFunction"/> and what it needs: the database (<see cref="AddLambdasDatabase"/>), table names
+    /// from <c>Cumin:Tables</c>. The one registration of the aggregator: its Lambda entry point
+    /// (<see cref="FunctionServices"/>) and the local runner both use it.
+    /// </summary>
     public static IServiceCollection AddAggregator(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddTableOptions(configuration);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddLambdasDatabase(configuration);
+        services.AddOptions<TableOptions>().Bind(configuration.GetSection(TableOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ProjectCountsStore>();
-        services.TryAddSingleton(sp => new AggregatorFunction(
-            sp.GetRequiredService<ProjectCountsStore>(),
-            sp.GetRequiredService<IOptions<TableOptions>>(),
-            sp.GetRequiredService<ILogger<AggregatorFunction>>()));
+        services.TryAddSingleton<AggregatorFunction>();
         return services;
     }
-
-    private static void AddTableOptions(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddOptions<TableOptions>().Bind(configuration.GetSection(TableOptions.SectionName));
 }
