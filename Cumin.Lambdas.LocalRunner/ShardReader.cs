@@ -9,10 +9,12 @@ namespace Cumin.Lambdas.LocalRunner;
 /// Reads one shard to its end (or forever, while it is open), handing batches to the mapping's function and
 /// checkpointing after each acknowledged batch. Lambda's rules: a function error retries the whole batch; a
 /// <c>batchItemFailures</c> answer acknowledges the records before the lowest failed one and retries from it;
-/// a record failing more than MaximumRetryAttempts times is skipped. A mapping with a parallelization factor above 1
-/// works several partition keys at once (<see cref="KeyLanes"/>), each key's records still in order.
+/// a record failing more than MaximumRetryAttempts times is skipped. The shard is read in order
+/// (<c>ShardReader.InOrder.cs</c>), or, for a mapping with a parallelization factor above 1, several partition keys at
+/// once, each key's records still in order (<c>ShardReader.ByKey.cs</c>, <see cref="KeyLanes"/>); this file holds what
+/// both share: the reads, what a failed read means, and the invocation.
 /// </summary>
-internal sealed class ShardReader(
+internal sealed partial class ShardReader(
     EventSourceMapping mapping,
     IStreamEventFunction function,
     string streamArn,
@@ -26,8 +28,22 @@ internal sealed class ShardReader(
 {
     // The last record acknowledged (or skipped); the shard resumes right after it.
     private string? _position = checkpoint;
-    private string? _failingSequence;
-    private int _failedAttempts;
+
+    /// <summary>What a failed GetShardIterator or GetRecords means for the reading loop.</summary>
+    private enum ReadFailure
+    {
+        /// <summary>Read again from where reading was, with a new iterator.</summary>
+        ReadAgain,
+
+        /// <summary>The position was trimmed away: read again from the trim horizon.</summary>
+        Trimmed,
+
+        /// <summary>The stream or shard is gone; the table poller decides what comes next.</summary>
+        Gone,
+
+        /// <summary>Anything else: count it, wait, read again.</summary>
+        Error,
+    }
 
     /// <summary>
     /// Returns true once the shard is closed and fully handled; false when asked to stop or when the shard is
@@ -36,250 +52,37 @@ internal sealed class ShardReader(
     public Task<bool> RunAsync(CancellationToken stoppingToken) =>
         mapping.ParallelizationFactor > 1 ? RunByKeyAsync(stoppingToken) : RunInOrderAsync(stoppingToken);
 
-    private async Task<bool> RunInOrderAsync(CancellationToken stoppingToken)
+    /// <summary>What a failed read means, the same in both modes, logged for all but <see cref="ReadFailure.Error"/>.</summary>
+    private ReadFailure Classify(Exception exception, string? readingFrom)
     {
-        string? iterator = null;
-        var errors = 0;
-        RunnerLog.ShardStarted(logger, mapping.Name, shardId, _position ?? "TRIM_HORIZON");
-        while (!stoppingToken.IsCancellationRequested)
+        switch (exception)
         {
-            try
-            {
-                iterator ??= await NewIteratorAsync(stoppingToken);
-                var response = await streams.GetRecordsAsync(
-                    new GetRecordsRequest { ShardIterator = iterator, Limit = options.BatchSize }, stoppingToken);
-                var records = response.Records;
-                if (records.Count > 0 && !await HandleAsync(records, stoppingToken))
-                {
-                    iterator = null;
-                    continue;
-                }
-
-                errors = 0;
-
-                if (response.NextShardIterator is null)
-                {
-                    // Closed and read to its end: children may start now.
-                    await checkpoints.SaveAsync(mapping.Name, streamArn, shardId, _position, finished: true, CancellationToken.None);
-                    RunnerLog.ShardFinished(logger, mapping.Name, shardId);
-                    return true;
-                }
-
-                iterator = response.NextShardIterator;
-                if (records.Count < options.BatchSize)
-                {
-                    await Task.Delay(options.PollInterval, timeProvider, stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return false;
-            }
-            catch (DynamoDbStreamsException ex) when (ex.IsExpiredIterator)
-            {
-                iterator = null;
-            }
-            catch (DynamoDbStreamsException ex) when (ex.IsTrimmedData)
-            {
-                if (_position is null)
-                {
-                    // Already reading from the trim horizon, so nothing was skipped: the horizon moved under the iterator
-                    // (DynamoDB Local says so of a shard whose first records are still being written). Ask again.
-                    RunnerLog.TrimHorizonMoved(logger, mapping.Name, shardId);
-                }
-                else
-                {
-                    // The position fell out of the 24-hour retention while we were away: what is left starts at the trim horizon.
-                    RunnerLog.PositionTrimmed(logger, mapping.Name, shardId, _position);
-                    _position = null;
-                }
-
-                iterator = null;
-            }
-            catch (DynamoDbStreamsException ex) when (ex.IsResourceNotFound)
-            {
-                // The stream or shard is gone; the table poller decides what comes next.
-                RunnerLog.ShardGone(logger, mapping.Name, shardId, ex.Message);
-                return false;
-            }
-            catch (Exception ex)
-            {
-                errors++;
-                RunnerLog.ShardError(logger, ex, mapping.Name, shardId, errors);
-                iterator = null;
-                try
-                {
-                    await Task.Delay(options.RetryDelayFor(errors), timeProvider, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return false;
-                }
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>
-    /// Reads ahead (up to the factor's worth of batches) and keeps up to <c>ParallelizationFactor</c> keys' batches running:
-    /// one user's backlog of exports holds up no other user's. The checkpoint follows the oldest record not yet done.
-    /// </summary>
-    private async Task<bool> RunByKeyAsync(CancellationToken stoppingToken)
-    {
-        var lanes = new KeyLanes(mapping.ParallelizationFactor);
-        var running = new List<Task>();
-        var readAhead = options.BatchSize * mapping.ParallelizationFactor;
-        // Where reading resumes when an iterator must be made again: after the last record read, not the last acknowledged.
-        var read = _position;
-        string? iterator = null;
-        var ended = false;
-        var errors = 0;
-        RunnerLog.ShardStarted(logger, mapping.Name, shardId, _position ?? "TRIM_HORIZON");
-        try
-        {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                var fetched = 0;
-                try
-                {
-                    if (!ended && lanes.Buffered < readAhead)
-                    {
-                        iterator ??= await NewIteratorAsync(read, stoppingToken);
-                        var response = await streams.GetRecordsAsync(
-                            new GetRecordsRequest { ShardIterator = iterator, Limit = options.BatchSize }, stoppingToken);
-                        foreach (var record in response.Records)
-                        {
-                            lanes.Add(record);
-                            read = record.Dynamodb?.SequenceNumber ?? read;
-                        }
-
-                        fetched = response.Records.Count;
-                        iterator = response.NextShardIterator;
-                        ended = iterator is null;
-                    }
-
-                    errors = 0;
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    break;
-                }
-                catch (DynamoDbStreamsException ex) when (ex.IsExpiredIterator)
-                {
-                    iterator = null;
-                }
-                catch (DynamoDbStreamsException ex) when (ex.IsTrimmedData)
-                {
-                    // As in RunAsync: from the trim horizon nothing was skipped; from a position, records were.
-                    if (read is null)
-                    {
-                        RunnerLog.TrimHorizonMoved(logger, mapping.Name, shardId);
-                    }
-                    else
-                    {
-                        RunnerLog.PositionTrimmed(logger, mapping.Name, shardId, read);
-                        read = null;
-                    }
-
-                    iterator = null;
-                }
-                catch (DynamoDbStreamsException ex) when (ex.IsResourceNotFound)
-                {
-                    RunnerLog.ShardGone(logger, mapping.Name, shardId, ex.Message);
-                    return false;
-                }
-                catch (Exception ex)
-                {
-                    errors++;
-                    RunnerLog.ShardError(logger, ex, mapping.Name, shardId, errors);
-                    iterator = null;
-                    await DelayAsync(options.RetryDelayFor(errors), stoppingToken);
-                }
-
-                foreach (var lane in lanes.StartReady(options.BatchSize))
-                {
-                    running.Add(Task.Run(() => RunLaneAsync(lanes, lane, stoppingToken), CancellationToken.None));
-                }
-
-                await AdvanceAsync(lanes);
-                if (ended && lanes.Idle)
-                {
-                    await checkpoints.SaveAsync(mapping.Name, streamArn, shardId, _position, finished: true, CancellationToken.None);
-                    RunnerLog.ShardFinished(logger, mapping.Name, shardId);
-                    return true;
-                }
-
-                // Read on at once while there is more to read and room for it; otherwise wait for a lane or the poll.
-                if (ended || fetched < options.BatchSize || lanes.Buffered >= readAhead)
-                {
-                    running.RemoveAll(t => t.IsCompleted);
-                    await Task.WhenAny(running.Append(DelayAsync(options.PollInterval, stoppingToken)));
-                }
-            }
-
-            return false;
-        }
-        finally
-        {
-            // A stop lets the batches in hand finish and be acknowledged, as in order.
-            await Task.WhenAll(running);
-            await AdvanceAsync(lanes);
+            case DynamoDbStreamsException { IsExpiredIterator: true }:
+                return ReadFailure.ReadAgain;
+            case DynamoDbStreamsException { IsTrimmedData: true } when readingFrom is null:
+                // Already reading from the trim horizon, so nothing was skipped: the horizon moved under the iterator
+                // (DynamoDB Local says so of a shard whose first records are still being written). Ask again.
+                RunnerLog.TrimHorizonMoved(logger, mapping.Name, shardId);
+                return ReadFailure.ReadAgain;
+            case DynamoDbStreamsException { IsTrimmedData: true }:
+                // The position fell out of the 24-hour retention while we were away: what is left starts at the trim horizon.
+                RunnerLog.PositionTrimmed(logger, mapping.Name, shardId, readingFrom);
+                return ReadFailure.Trimmed;
+            case DynamoDbStreamsException { IsResourceNotFound: true } gone:
+                RunnerLog.ShardGone(logger, mapping.Name, shardId, gone.Message);
+                return ReadFailure.Gone;
+            default:
+                return ReadFailure.Error;
         }
     }
 
-    /// <summary>One key's batch: invoked until every record is acknowledged or skipped, Lambda's retry rules per record.</summary>
-    private async Task RunLaneAsync(KeyLanes lanes, KeyLanes.Lane lane, CancellationToken stoppingToken)
+    /// <summary>Counts and logs a read that failed for another reason, then waits before the next try (a stop cuts the wait short).</summary>
+    private async Task<int> BackOffAsync(Exception exception, int errors, CancellationToken stoppingToken)
     {
-        try
-        {
-            var records = lane.Records;
-            var entries = lane.Entries;
-            string? failingSequence = null;
-            var attempts = 0;
-            while (records.Count > 0)
-            {
-                var failedAt = await InvokeAsync(records);
-                if (failedAt < 0)
-                {
-                    lanes.Done(entries);
-                    return;
-                }
-
-                lanes.Done(entries[..failedAt]);
-                (records, entries) = (records[failedAt..], entries[failedAt..]);
-                var sequence = records[0].Dynamodb?.SequenceNumber;
-                attempts = sequence == failingSequence ? attempts + 1 : 1;
-                failingSequence = sequence;
-                if (options.MaximumRetryAttempts >= 0 && attempts > options.MaximumRetryAttempts)
-                {
-                    RunnerLog.RecordSkipped(logger, mapping.Name, shardId, sequence ?? "?", attempts);
-                    lanes.Done(entries[..1]);
-                    (records, entries) = (records[1..], entries[1..]);
-                    continue;
-                }
-
-                RunnerLog.RecordRetrying(logger, mapping.Name, shardId, sequence ?? "?", attempts);
-                await Task.Delay(options.RetryDelayFor(attempts), timeProvider, stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping during a retry's wait: the record stays unacknowledged and comes again after a restart.
-        }
-        finally
-        {
-            lanes.Release(lane.Key);
-        }
-    }
-
-    private async Task AdvanceAsync(KeyLanes lanes)
-    {
-        if (lanes.TryAdvance(out var checkpoint) && checkpoint is not null)
-        {
-            await checkpoints.SaveAsync(mapping.Name, streamArn, shardId, checkpoint, finished: false, CancellationToken.None);
-            _position = checkpoint;
-        }
+        errors++;
+        RunnerLog.ShardError(logger, exception, mapping.Name, shardId, errors);
+        await DelayAsync(options.RetryDelayFor(errors), stoppingToken);
+        return errors;
     }
 
     private async Task DelayAsync(TimeSpan delay, CancellationToken stoppingToken)
@@ -293,8 +96,6 @@ internal sealed class ShardReader(
         }
     }
 
-    private Task<string> NewIteratorAsync(CancellationToken cancellationToken) => NewIteratorAsync(_position, cancellationToken);
-
     private async Task<string> NewIteratorAsync(string? after, CancellationToken cancellationToken) =>
         await streams.GetShardIteratorAsync(
             after is null
@@ -307,60 +108,6 @@ internal sealed class ShardReader(
                     SequenceNumber = after,
                 },
             cancellationToken);
-
-    /// <summary>
-    /// Invokes the function and checkpoints. True: the whole batch is acknowledged, carry on with the next
-    /// iterator. False: re-read from the new position (after a failure, a skip, or a partial success).
-    /// The invocation and its acknowledgement run to completion even when stopping, so a stop never leaves a
-    /// handled batch unacknowledged; only the wait before a retry gives way to a stop.
-    /// </summary>
-    private async Task<bool> HandleAsync(IReadOnlyList<DynamoDbStreamRecord> records, CancellationToken stoppingToken)
-    {
-        var failedAt = await InvokeAsync(records);
-        if (failedAt < 0)
-        {
-            await AcknowledgeAsync(records[^1]);
-            return true;
-        }
-
-        if (failedAt > 0)
-        {
-            await AcknowledgeAsync(records[failedAt - 1]);
-        }
-
-        var failed = records[failedAt];
-        var sequence = failed.Dynamodb?.SequenceNumber;
-        if (sequence == _failingSequence)
-        {
-            _failedAttempts++;
-        }
-        else
-        {
-            (_failingSequence, _failedAttempts) = (sequence, 1);
-        }
-
-        if (options.MaximumRetryAttempts >= 0 && _failedAttempts > options.MaximumRetryAttempts)
-        {
-            RunnerLog.RecordSkipped(logger, mapping.Name, shardId, sequence ?? "?", _failedAttempts);
-            await AcknowledgeAsync(failed);
-            return false;
-        }
-
-        RunnerLog.RecordRetrying(logger, mapping.Name, shardId, sequence ?? "?", _failedAttempts);
-        await Task.Delay(options.RetryDelayFor(_failedAttempts), timeProvider, stoppingToken);
-        return false;
-    }
-
-    private async Task AcknowledgeAsync(DynamoDbStreamRecord record)
-    {
-        var sequence = record.Dynamodb?.SequenceNumber;
-        await checkpoints.SaveAsync(mapping.Name, streamArn, shardId, sequence, finished: false, CancellationToken.None);
-        _position = sequence;
-        if (sequence == _failingSequence)
-        {
-            (_failingSequence, _failedAttempts) = (null, 0);
-        }
-    }
 
     /// <summary>The index of the first record to retry, or -1 when the function acknowledged them all.</summary>
     private async Task<int> InvokeAsync(IReadOnlyList<DynamoDbStreamRecord> records)
