@@ -6,6 +6,7 @@ using Cumin.Api.Notifications;
 using Cumin.Api.Operations;
 using Cumin.Api.Projects;
 using Cumin.Api.Tasks;
+using Cumin.Api.WebApp;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.SignalR;
@@ -48,9 +49,10 @@ public static class ApiHost
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier);
+        services.AddSingleton<Microsoft.AspNetCore.Http.IProblemDetailsWriter, ProblemJsonWriter>();
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddValidation();
-        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(openApi => openApi.AddSchemaTransformer(OpenApiJsonSchemas.Describe).AddDocumentTransformer((document, _, _) =>
         {
             document.Info = new OpenApiInfo { Title = "Cumin API", Version = "v1" };
             document.Components ??= new OpenApiComponents();
@@ -104,6 +106,7 @@ public static class ApiHost
         services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         services.AddSingleton<NotificationRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationRelay>());
+        services.AddCuminWebApp(configuration);
         return builder;
     }
 
@@ -124,6 +127,7 @@ public static class ApiHost
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseCuminWebApp();
 
         app.MapOpenApi();
         app.MapApiReference();

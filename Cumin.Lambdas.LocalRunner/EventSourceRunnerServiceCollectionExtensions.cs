@@ -20,7 +20,7 @@ public static class EventSourceRunnerServiceCollectionExtensions
     public static EventSourceRunnerBuilder AddEventSourceRunner(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddLambdasDatabase(configuration);
-        services.AddOptions<TableOptions>().Bind(configuration.GetSection(TableOptions.SectionName));
+        services.AddOptions<TableOptions>().Bind(configuration.GetSection(TableOptions.Section));
         services.AddOptions<EventSourceRunnerOptions>()
             .Bind(configuration.GetSection(EventSourceRunnerOptions.SectionName))
             .ValidateOnStart();

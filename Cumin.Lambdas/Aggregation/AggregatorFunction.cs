@@ -140,7 +140,7 @@ public sealed partial class AggregatorFunction : IStreamEventFunction
                 return Malformed(element, record, $"unknown eventName '{record.EventName}'");
             }
 
-            return StringKey(data.Keys, "pk") is { } projectId
+            return StringKey(data.Keys, KeyAttributes.Partition) is { } projectId
                 ? new ProjectRemoval(projectId, sequence)
                 : Malformed(element, record, "missing key pk");
         }
@@ -150,7 +150,7 @@ public sealed partial class AggregatorFunction : IStreamEventFunction
 
     private object? ReadTaskRecord(JsonElement element, DynamoDbStreamRecord record, StreamRecordData data, BigInteger sequence)
     {
-        if (StringKey(data.Keys, "pk") is not { } projectId || StringKey(data.Keys, "sk") is not { } taskId)
+        if (StringKey(data.Keys, KeyAttributes.Partition) is not { } projectId || StringKey(data.Keys, KeyAttributes.Sort) is not { } taskId)
         {
             return Malformed(element, record, "missing key pk or sk");
         }
@@ -165,8 +165,8 @@ public sealed partial class AggregatorFunction : IStreamEventFunction
                     return Malformed(element, record, "no NewImage (the tasks stream must be NEW_AND_OLD_IMAGES)");
                 }
 
-                var status = data.NewImage.TryGetValue("status", out var value) ? value.S : null;
-                return TaskStatuses.IsKnown(status)
+                var status = data.NewImage.TryGetValue(TaskAttributes.Status, out var value) ? value.S : null;
+                return TaskStatusNames.IsKnown(status)
                     ? new TaskChange(projectId, taskId, sequence, status)
                     : Malformed(element, record, $"NewImage has no known status ('{status}')");
             default:

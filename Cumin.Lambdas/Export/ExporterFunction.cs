@@ -108,7 +108,7 @@ public sealed class ExporterFunction : IStreamEventFunction
 
         var image = data.NewImage;
         string? Text(string name) => image is not null && image.TryGetValue(name, out var value) && value.S is { Length: > 0 } s ? s : null;
-        if (Text("pk") is not { } userId || Text("sk") is not { } exportId || Text("projectId") is not { } projectId)
+        if (Text(KeyAttributes.Partition) is not { } userId || Text(KeyAttributes.Sort) is not { } exportId || Text("projectId") is not { } projectId)
         {
             ExporterLog.SkippedRecord(_logger, data.SequenceNumber, record.EventId ?? "?", "NewImage lacks pk, sk or projectId (the jobs stream must be NEW_IMAGE)");
             return null;

@@ -20,7 +20,7 @@ public sealed class ProjectTable(IAmazonDynamoDB dynamoDb, string tableName)
             new GetItemRequest
             {
                 TableName = tableName,
-                Key = new() { ["pk"] = new AttributeValue { S = projectId } },
+                Key = new() { [KeyAttributes.Partition] = new AttributeValue { S = projectId } },
                 ConsistentRead = true,
                 ProjectionExpression = "#id, #members",
                 ExpressionAttributeNames = new() { ["#id"] = "id", ["#members"] = "members" },

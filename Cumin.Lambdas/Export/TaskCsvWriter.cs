@@ -19,13 +19,13 @@ public sealed class TaskCsvWriter(IAmazonDynamoDB dynamoDb, string tasksTable)
     /// </summary>
     public static readonly IReadOnlyList<TaskCsvColumn> Columns =
     [
-        TaskCsvColumn.Text("id"),
-        TaskCsvColumn.Text("title"),
-        TaskCsvColumn.Text("description"),
-        TaskCsvColumn.Text("status"),
-        TaskCsvColumn.Text("priority"),
-        TaskCsvColumn.Time("createdAt"),
-        TaskCsvColumn.Time("updatedAt"),
+        TaskCsvColumn.Text("id", TaskAttributes.Id),
+        TaskCsvColumn.Text("title", TaskAttributes.Title),
+        TaskCsvColumn.Text("description", TaskAttributes.Description),
+        TaskCsvColumn.Text("status", TaskAttributes.Status),
+        TaskCsvColumn.Text("priority", TaskAttributes.Priority),
+        TaskCsvColumn.Time("createdAt", TaskAttributes.CreatedAt),
+        TaskCsvColumn.Time("updatedAt", TaskAttributes.UpdatedAt),
     ];
 
     public static readonly IReadOnlyList<string> Header = [.. Columns.Select(column => column.Name)];
@@ -102,10 +102,10 @@ public sealed class TaskCsvWriter(IAmazonDynamoDB dynamoDb, string tasksTable)
 public sealed record TaskCsvColumn(string Name, string Attribute, Func<AttributeValue?, string> Cell)
 {
     /// <summary>A string attribute as stored; empty when missing.</summary>
-    public static TaskCsvColumn Text(string name) => new(name, name, value => value?.S ?? "");
+    public static TaskCsvColumn Text(string name, string attribute) => new(name, attribute, value => value?.S ?? "");
 
     /// <summary>A stored ISO 8601 timestamp of any precision and offset, as API.md's <c>…:05.123Z</c>; empty when missing.</summary>
-    public static TaskCsvColumn Time(string name) => new(name, name, value => value?.S is { } stored ? Timestamp(stored) : "");
+    public static TaskCsvColumn Time(string name, string attribute) => new(name, attribute, value => value?.S is { } stored ? Timestamp(stored) : "");
 
     private static string Timestamp(string stored) =>
         DateTimeOffset.TryParse(stored, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)

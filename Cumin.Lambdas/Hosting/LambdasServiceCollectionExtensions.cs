@@ -60,7 +60,7 @@ public static class LambdasServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddLambdasDatabase(configuration);
-        services.AddOptions<TableOptions>().Bind(configuration.GetSection(TableOptions.SectionName));
+        services.AddOptions<TableOptions>().Bind(configuration.GetSection(TableOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ProjectCountsStore>();
         services.TryAddSingleton<AggregatorFunction>();
