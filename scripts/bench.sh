@@ -57,7 +57,7 @@ start_apps() {
   (cd Cumin.Silo/bin/Release/net10.0 && exec dotnet Cumin.Silo.dll --urls "http://127.0.0.1:$silo_http") >"$STATE/silo.log" 2>&1 &
   APPS+=($!)
   wait_for http "http://127.0.0.1:$silo_http/health/live" 120 || die "the silo did not start"
-  (cd Cumin.Lambdas/bin/Release/net10.0 && exec dotnet Cumin.Lambdas.dll) >"$STATE/runner.log" 2>&1 &
+  (cd Cumin.Lambdas.LocalRunner/bin/Release/net10.0 && exec dotnet Cumin.Lambdas.LocalRunner.dll) >"$STATE/runner.log" 2>&1 &
   APPS+=($!)
   (cd Cumin.Api/bin/Release/net10.0 && exec dotnet Cumin.Api.dll --urls "http://127.0.0.1:$api_port") >"$STATE/api.log" 2>&1 &
   APPS+=($!)

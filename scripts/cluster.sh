@@ -192,7 +192,7 @@ for ((i = 2; i <= SILOS; i++)); do
   wait_for http "http://127.0.0.1:$((8080 + i))/health/live" 120 || die "silo$i did not start"
 done
 
-program Cumin.Lambdas
+program Cumin.Lambdas.LocalRunner
 started $! runner
 
 for ((i = 0; i < ${#API_PORTS[@]}; i++)); do

@@ -39,7 +39,7 @@ start() { local project=$1; shift; (cd "$project/bin/Release/net10.0" && exec do
 
 start Cumin.Silo --urls "$SILO_URL"
 wait_for http "$SILO_URL/health/live" 120 || die "the silo did not start"
-start Cumin.Lambdas
+start Cumin.Lambdas.LocalRunner
 start Cumin.Api --urls "$API_URL"
 wait_for http "$API_URL/health/live" 120 || die "the API did not start"
 

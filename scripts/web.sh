@@ -61,7 +61,7 @@ web_apps_start() {
   (cd Cumin.Silo/bin/Release/net10.0 && exec dotnet Cumin.Silo.dll --urls "http://127.0.0.1:$silo_http") >"$dir/silo.log" 2>&1 &
   WEB_APPS+=($!)
   wait_for http "http://127.0.0.1:$silo_http/health/live" 120 || { tail -n 30 "$dir/silo.log" >&2; die "the silo did not start"; }
-  (cd Cumin.Lambdas/bin/Release/net10.0 && exec dotnet Cumin.Lambdas.dll) >"$dir/runner.log" 2>&1 &
+  (cd Cumin.Lambdas.LocalRunner/bin/Release/net10.0 && exec dotnet Cumin.Lambdas.LocalRunner.dll) >"$dir/runner.log" 2>&1 &
   WEB_APPS+=($!)
   (cd Cumin.Api/bin/Release/net10.0 && exec dotnet Cumin.Api.dll --urls "http://127.0.0.1:$api_port") >"$dir/api.log" 2>&1 &
   WEB_APPS+=($!)

@@ -14,7 +14,7 @@ namespace Cumin.Cluster.Tests;
 /// </summary>
 public sealed partial class DeploymentDefinitionTests
 {
-    private static readonly string[] Programs = ["Cumin.Silo", "Cumin.Api", "Cumin.Lambdas"];
+    private static readonly string[] Programs = ["Cumin.Silo", "Cumin.Api", "Cumin.Lambdas.LocalRunner"];
 
     private static readonly YamlMappingNode Compose = Yaml.Load(Repository.PathOf("docker-compose.yml"));
 
@@ -112,7 +112,7 @@ public sealed partial class DeploymentDefinitionTests
         }
 
         Assert.Equal("FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build", froms[0]);
-        Assert.Equal(project == "Cumin.Lambdas" ? "FROM mcr.microsoft.com/dotnet/runtime:10.0" : "FROM mcr.microsoft.com/dotnet/aspnet:10.0", froms[^1]);
+        Assert.Equal(project == "Cumin.Lambdas.LocalRunner" ? "FROM mcr.microsoft.com/dotnet/runtime:10.0" : "FROM mcr.microsoft.com/dotnet/aspnet:10.0", froms[^1]);
 
         var publish = lines.Single(l => l.Contains("dotnet publish", StringComparison.Ordinal));
         Assert.Contains($" {project}/{project}.csproj ", publish, StringComparison.Ordinal);

@@ -161,7 +161,7 @@ public sealed partial class SecurityDefinitionTests
         }
 
         Assert.Equal("false", Container("api")["Cumin__Orleans__ApplySchema"].Scalar());
-        foreach (var project in new[] { "Cumin.Silo", "Cumin.Api", "Cumin.Lambdas" })
+        foreach (var project in new[] { "Cumin.Silo", "Cumin.Api", "Cumin.Lambdas.LocalRunner" })
         {
             Assert.Contains(File.ReadAllLines(Repository.PathOf(project, "Dockerfile")), l => l.StartsWith("ADD ", StringComparison.Ordinal) && l.EndsWith(" /app/rds-ca.pem", StringComparison.Ordinal));
         }
@@ -196,7 +196,7 @@ public sealed partial class SecurityDefinitionTests
         var mapping = resources.Entries().Single(r => r.Value.Get("Type").Scalar() == "AWS::Lambda::EventSourceMapping"
             && r.Value.Get("Properties").Get("FunctionName").Scalar() == "ExporterFunction").Value.Get("Properties")!;
         Assert.Equal(
-            Cumin.Lambdas.Hosting.EventSourceRunnerBuilder.ExporterParallelizationFactor.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Cumin.Lambdas.LocalRunner.EventSourceRunnerBuilder.ExporterParallelizationFactor.ToString(System.Globalization.CultureInfo.InvariantCulture),
             mapping.Get("ParallelizationFactor").Scalar());
         Assert.Equal("1", mapping.Get("BatchSize").Scalar());
         Assert.Equal(["pk"], resources.Get("JobsTable").Get("Properties").Get("KeySchema").Items()

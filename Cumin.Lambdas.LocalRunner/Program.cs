@@ -2,19 +2,16 @@ using Cumin;
 using Cumin.Lambdas;
 using Cumin.Lambdas.Aggregation;
 using Cumin.Lambdas.Hosting;
-using Microsoft.Extensions.DependencyInjection;
+using Cumin.Lambdas.LocalRunner;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
-// `dotnet Cumin.Lambdas.dll`          the local event-source runner: DynamoDB Local streams -> the Lambda handlers.
-// `dotnet Cumin.Lambdas.dll migrate`  applies the EF Core migrations to ConnectionStrings:Postgres and exits
-//                                     (the deployment step in AWS, where the functions themselves never migrate).
+// `dotnet Cumin.Lambdas.LocalRunner.dll`          the local event-source runner: DynamoDB Local streams -> the Lambda handlers.
+// `dotnet Cumin.Lambdas.LocalRunner.dll migrate`  applies the EF Core migrations to ConnectionStrings:Postgres and exits
+//                                                 (the deployment step in AWS, where the functions themselves never migrate).
 var migrateOnly = args is ["migrate", ..];
 var builder = Host.CreateApplicationBuilder(migrateOnly ? args[1..] : args);
-// The runner checkpoints every batch and reloads positions every second: SQL text at Information would drown the log.
-builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
 
-builder.Services.AddLambdasDatabase(builder.Configuration);
+// Each function's own registration, the one its Lambda entry point uses too; then which table feeds which function.
 builder.Services.AddAggregator(builder.Configuration);
 builder.Services.AddExporter(builder.Configuration);
 builder.Services.AddEventSourceRunner(builder.Configuration)

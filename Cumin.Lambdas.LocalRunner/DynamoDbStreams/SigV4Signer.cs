@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Cumin.Lambdas.Streams;
+namespace Cumin.Lambdas.LocalRunner.DynamoDbStreams;
 
 /// <summary>
 /// AWS Signature Version 4 for one request, as the AWS General Reference specifies it. Written here because

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using Cumin.Lambdas.LocalRunner;
+using Cumin.Lambdas.LocalRunner.DynamoDbStreams;
 using Cumin.Lambdas.Streams;
 using Cumin.Lambdas.Tests.TestSupport;
 using Cumin.Testing;
@@ -9,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Cumin.Lambdas.Tests;
+namespace Cumin.Lambdas.Tests.LocalRunner;
 
 /// <summary>
 /// A function that fails on request, by the item's <c>fail</c> attribute: <c>always</c> reports the record in

@@ -1,4 +1,6 @@
-namespace Cumin.Lambdas.Streams;
+using Cumin.Lambdas.Streams;
+
+namespace Cumin.Lambdas.LocalRunner;
 
 /// <summary>
 /// The records read from one shard, queued per partition key, for a mapping that works several keys at once (Lambda's

@@ -1,7 +1,8 @@
 using Cumin.Lambdas.Data;
+using Cumin.Lambdas.Streams;
 using Microsoft.EntityFrameworkCore;
 
-namespace Cumin.Lambdas.Streams;
+namespace Cumin.Lambdas.LocalRunner;
 
 /// <summary>The runner's shard positions in PostgreSQL (<c>stream_checkpoints</c>), so a restart resumes where it stopped.</summary>
 public sealed class StreamCheckpointStore(IDbContextFactory<LambdasDbContext> dbContextFactory, TimeProvider timeProvider)

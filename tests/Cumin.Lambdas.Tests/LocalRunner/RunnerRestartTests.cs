@@ -1,6 +1,8 @@
 using Amazon.DynamoDBv2;
 using Cumin.Lambdas.Aggregation;
 using Cumin.Lambdas.Data;
+using Cumin.Lambdas.LocalRunner;
+using Cumin.Lambdas.LocalRunner.DynamoDbStreams;
 using Cumin.Lambdas.Tests.TestSupport;
 using Cumin.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -8,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace Cumin.Lambdas.Tests;
+namespace Cumin.Lambdas.Tests.LocalRunner;
 
 public sealed class RestartFixture : IAsyncLifetime
 {

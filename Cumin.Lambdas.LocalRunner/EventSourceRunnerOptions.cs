@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Cumin.Lambdas.Streams;
+namespace Cumin.Lambdas.LocalRunner;
 
 /// <summary>Configuration section <c>Cumin:Runner</c>: how the local runner mirrors a Lambda event-source mapping.</summary>
 public sealed class EventSourceRunnerOptions

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Cumin.Lambdas.Streams;
+namespace Cumin.Lambdas.LocalRunner;
 
 internal static partial class RunnerLog
 {

@@ -2,13 +2,15 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using Cumin.Lambdas.LocalRunner;
+using Cumin.Lambdas.LocalRunner.DynamoDbStreams;
 using Cumin.Lambdas.Streams;
 using Cumin.Lambdas.Tests.TestSupport;
 using Cumin.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace Cumin.Lambdas.Tests;
+namespace Cumin.Lambdas.Tests.LocalRunner;
 
 /// <summary>
 /// A function standing in for a slow export: records whose partition key starts with "slow" block until the test opens
@@ -67,7 +69,7 @@ public sealed class RunnerParallelizationTests : IAsyncLifetime
         _runner = RunnerHost.Build(await LocalStack.CreateDatabaseAsync("fair"), _prefix, new RecordingLoggerProvider(), runner =>
         {
             runner.Services.AddSingleton(_function);
-            runner.AddStreamEventSource<GatedFunction>(Table, parallelizationFactor: Hosting.EventSourceRunnerBuilder.ExporterParallelizationFactor);
+            runner.AddStreamEventSource<GatedFunction>(Table, parallelizationFactor: EventSourceRunnerBuilder.ExporterParallelizationFactor);
         });
         await _runner.StartAsync();
     }

@@ -1,4 +1,6 @@
-namespace Cumin.Lambdas.Streams;
+using Cumin.Lambdas.Streams;
+
+namespace Cumin.Lambdas.LocalRunner;
 
 /// <summary>
 /// One table's stream feeding one function, like a Lambda event-source mapping. <see cref="Name"/> keys the

@@ -1,6 +1,8 @@
+using Cumin.Lambdas.LocalRunner;
+using Cumin.Lambdas.LocalRunner.DynamoDbStreams;
 using Cumin.Lambdas.Streams;
 
-namespace Cumin.Lambdas.Tests;
+namespace Cumin.Lambdas.Tests.LocalRunner;
 
 /// <summary>Which shards the runner reads next (DynamoDB Local never splits shards, so this is checked alone).</summary>
 public sealed class ShardLineageTests

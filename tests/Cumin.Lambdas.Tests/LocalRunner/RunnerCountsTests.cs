@@ -1,11 +1,13 @@
 using Amazon.DynamoDBv2;
 using Cumin.Lambdas.Aggregation;
+using Cumin.Lambdas.LocalRunner;
+using Cumin.Lambdas.LocalRunner.DynamoDbStreams;
 using Cumin.Lambdas.Tests.TestSupport;
 using Cumin.Testing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Cumin.Lambdas.Tests;
+namespace Cumin.Lambdas.Tests.LocalRunner;
 
 /// <summary>
 /// DynamoDB Local + PostgreSQL + the real runner. The runner starts before the tables exist (the silo creates

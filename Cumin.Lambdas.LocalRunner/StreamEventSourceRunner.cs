@@ -1,10 +1,11 @@
 using Amazon.DynamoDBv2;
+using Cumin.Lambdas.LocalRunner.DynamoDbStreams;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Cumin.Lambdas.Streams;
+namespace Cumin.Lambdas.LocalRunner;
 
 /// <summary>
 /// The local stand-in for Lambda's DynamoDB Streams event-source mappings: reads every registered table's stream

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization.Metadata;
 using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
 
-namespace Cumin.Lambdas.Streams;
+namespace Cumin.Lambdas.LocalRunner.DynamoDbStreams;
 
 /// <summary>
 /// A client for the DynamoDB Streams API (AWS JSON 1.0 over HTTPS, SigV4-signed with the signing name
@@ -65,13 +65,13 @@ public sealed class DynamoDbStreamsClient : IDisposable
               ?? throw new InvalidOperationException("No AWS region: set AWS_REGION.");
 
     public async Task<ListStreamsResponse> ListStreamsAsync(ListStreamsRequest request, CancellationToken cancellationToken = default) =>
-        await SendAsync("ListStreams", request, StreamsJsonContext.Default.ListStreamsRequest,
-            StreamsJsonContext.Default.ListStreamsResponse, cancellationToken);
+        await SendAsync("ListStreams", request, DynamoDbStreamsJsonContext.Default.ListStreamsRequest,
+            DynamoDbStreamsJsonContext.Default.ListStreamsResponse, cancellationToken);
 
     public async Task<StreamDescription> DescribeStreamAsync(DescribeStreamRequest request, CancellationToken cancellationToken = default)
     {
-        var response = await SendAsync("DescribeStream", request, StreamsJsonContext.Default.DescribeStreamRequest,
-            StreamsJsonContext.Default.DescribeStreamResponse, cancellationToken);
+        var response = await SendAsync("DescribeStream", request, DynamoDbStreamsJsonContext.Default.DescribeStreamRequest,
+            DynamoDbStreamsJsonContext.Default.DescribeStreamResponse, cancellationToken);
         return response.StreamDescription ?? throw new DynamoDbStreamsException("InvalidResponse", "DescribeStream returned no StreamDescription.", HttpStatusCode.OK);
     }
 
@@ -93,14 +93,14 @@ public sealed class DynamoDbStreamsClient : IDisposable
 
     public async Task<string> GetShardIteratorAsync(GetShardIteratorRequest request, CancellationToken cancellationToken = default)
     {
-        var response = await SendAsync("GetShardIterator", request, StreamsJsonContext.Default.GetShardIteratorRequest,
-            StreamsJsonContext.Default.GetShardIteratorResponse, cancellationToken);
+        var response = await SendAsync("GetShardIterator", request, DynamoDbStreamsJsonContext.Default.GetShardIteratorRequest,
+            DynamoDbStreamsJsonContext.Default.GetShardIteratorResponse, cancellationToken);
         return response.ShardIterator ?? throw new DynamoDbStreamsException("InvalidResponse", "GetShardIterator returned no iterator.", HttpStatusCode.OK);
     }
 
     public async Task<GetRecordsResponse> GetRecordsAsync(GetRecordsRequest request, CancellationToken cancellationToken = default) =>
-        await SendAsync("GetRecords", request, StreamsJsonContext.Default.GetRecordsRequest,
-            StreamsJsonContext.Default.GetRecordsResponse, cancellationToken);
+        await SendAsync("GetRecords", request, DynamoDbStreamsJsonContext.Default.GetRecordsRequest,
+            DynamoDbStreamsJsonContext.Default.GetRecordsResponse, cancellationToken);
 
     public void Dispose()
     {
@@ -165,7 +165,7 @@ public sealed class DynamoDbStreamsClient : IDisposable
         StreamsErrorResponse? error = null;
         try
         {
-            error = content.Length > 0 ? JsonSerializer.Deserialize(content, StreamsJsonContext.Default.StreamsErrorResponse) : null;
+            error = content.Length > 0 ? JsonSerializer.Deserialize(content, DynamoDbStreamsJsonContext.Default.StreamsErrorResponse) : null;
         }
         catch (JsonException)
         {

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
+using Cumin.Lambdas.Streams;
 
-namespace Cumin.Lambdas.Streams;
+namespace Cumin.Lambdas.LocalRunner.DynamoDbStreams;
 
 // Requests and responses of the DynamoDB Streams API (DynamoDBStreams_20120810), the members the runner uses.
 

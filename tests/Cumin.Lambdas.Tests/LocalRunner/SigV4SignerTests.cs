@@ -1,7 +1,9 @@
 using System.Text;
+using Cumin.Lambdas.LocalRunner;
+using Cumin.Lambdas.LocalRunner.DynamoDbStreams;
 using Cumin.Lambdas.Streams;
 
-namespace Cumin.Lambdas.Tests;
+namespace Cumin.Lambdas.Tests.LocalRunner;
 
 public sealed class SigV4SignerTests
 {

@@ -1,10 +1,12 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using Cumin.Lambdas.LocalRunner;
+using Cumin.Lambdas.LocalRunner.DynamoDbStreams;
 using Cumin.Lambdas.Streams;
 using Cumin.Lambdas.Tests.TestSupport;
 using Cumin.Testing;
 
-namespace Cumin.Lambdas.Tests;
+namespace Cumin.Lambdas.Tests.LocalRunner;
 
 public sealed class StreamsClientFixture : IAsyncLifetime
 {

@@ -1,11 +1,14 @@
 using Cumin.Lambdas.Aggregation;
 using Cumin.Lambdas.Hosting;
+using Cumin.Lambdas.LocalRunner;
+using Cumin.Lambdas.LocalRunner.DynamoDbStreams;
+using Cumin.Lambdas.Tests.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Cumin.Lambdas.Tests.TestSupport;
+namespace Cumin.Lambdas.Tests.LocalRunner;
 
 /// <summary>The runner host as Program.cs builds it, with a test's database, table prefix and log recorder.</summary>
 public static class RunnerHost

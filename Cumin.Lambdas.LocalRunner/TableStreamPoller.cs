@@ -1,8 +1,10 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using Cumin.Lambdas.LocalRunner.DynamoDbStreams;
+using Cumin.Lambdas.Streams;
 using Microsoft.Extensions.Logging;
 
-namespace Cumin.Lambdas.Streams;
+namespace Cumin.Lambdas.LocalRunner;
 
 /// <summary>
 /// Follows one table's stream for one mapping: waits for the table and its stream, then keeps one
