@@ -4,14 +4,13 @@
 # `dotnet run --project Cumin.Api` (and Cumin.Silo, Cumin.Lambdas.LocalRunner): their launch profiles point at these ports.
 # .local/run/env holds the same settings for a shell (`source .local/run/env`).
 set -euo pipefail
+# shellcheck source=stack.sh
 source "$(dirname "$0")/stack.sh"
 cd "$STACK_ROOT"
 
 stack_install
 STATE="$STACK_ROOT/.local/run"
-cleanup() { trap - EXIT INT TERM; log "stopping the local servers"; stack_stop "$STATE"; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+stop_at_exit "$STATE"
 
 stack_stop "$STATE"   # a previous run killed hard may have left its servers behind
 stack_start run "$STATE"

@@ -72,9 +72,16 @@ public sealed partial class DeploymentDefinitionTests
         var apiPort = api.Get("environment").Merged()["ASPNETCORE_HTTP_PORTS"].Scalar();
         Assert.Contains(apiPort, api.Get("expose").Items().Select(i => i.Scalar()));
 
+        // The one template make cluster renders too, rendered by the image's entrypoint into /etc/nginx/nginx.conf.
         var nginxService = Compose.Get("services").Get("nginx")!;
         var mount = nginxService.Get("volumes").Items().Single().Scalar()!.Split(':');
-        var nginx = File.ReadAllText(Repository.PathOf(mount[0]));
+        Assert.Equal("./" + NginxTemplate.RelativePath, mount[0]);
+        Assert.Equal("/etc/nginx/templates/nginx.conf.template", mount[1]);
+        var nginxEnvironment = nginxService.Get("environment").Merged().ToDictionary(e => e.Key, e => e.Value.Scalar()!);
+        Assert.Equal("/etc/nginx", nginxEnvironment["NGINX_ENVSUBST_OUTPUT_DIR"]);
+        var filter = new Regex(nginxEnvironment["NGINX_ENVSUBST_FILTER"]);
+        var nginx = NginxTemplate.Render(nginxEnvironment.Where(e => filter.IsMatch(e.Key)));
+        Assert.DoesNotContain("${CUMIN_", nginx, StringComparison.Ordinal);
         var upstreamPorts = UpstreamServer().Matches(nginx).Select(m => m.Groups["port"].Value).Distinct().ToList();
         Assert.Equal([apiPort!], upstreamPorts);
         var listen = ListenPort().Match(nginx).Groups["port"].Value;
