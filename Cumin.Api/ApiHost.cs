@@ -10,6 +10,7 @@ using Cumin.Api.WebApp;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Npgsql;
@@ -68,7 +69,8 @@ public static class ApiHost
         }));
 
         services.TryAddTimeProvider();
-        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section));
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>());
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section));
         services.AddSingleton<AccessTokens>();
         services.AddSingleton<SignInThrottle>();
@@ -112,8 +114,6 @@ public static class ApiHost
 
     public static WebApplication UseCuminApi(this WebApplication app)
     {
-        app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Validate(app.Environment);
-
         app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment())
         {

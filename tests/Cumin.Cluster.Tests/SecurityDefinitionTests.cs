@@ -53,17 +53,21 @@ public sealed partial class SecurityDefinitionTests
     [Fact]
     public void Start_up_outside_development_refuses_every_published_key_and_accepts_a_secret_one()
     {
+        var production = new AuthOptionsValidator(Environment(Environments.Production));
+        var development = new AuthOptionsValidator(Environment(Environments.Development));
         foreach (var key in PublishedSigningKeys.All)
         {
             var options = new AuthOptions { SigningKey = key };
-            var refused = Assert.Throws<InvalidOperationException>(() => options.Validate(Environment(Environments.Production)));
-            Assert.Contains("published", refused.Message, StringComparison.Ordinal);
-            options.Validate(Environment(Environments.Development));
+            var refused = production.Validate(null, options);
+            Assert.True(refused.Failed);
+            Assert.Contains("published", refused.FailureMessage, StringComparison.Ordinal);
+            Assert.True(development.Validate(null, options).Succeeded);
         }
 
-        new AuthOptions { SigningKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) }
-            .Validate(Environment(Environments.Production));
-        Assert.Throws<InvalidOperationException>(() => new AuthOptions { SigningKey = "short" }.Validate(Environment(Environments.Development)));
+        Assert.True(production.Validate(null, new AuthOptions { SigningKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) }).Succeeded);
+        var shortKey = development.Validate(null, new AuthOptions { SigningKey = "short" });
+        Assert.True(shortKey.Failed);
+        Assert.Contains("at least 32 bytes", shortKey.FailureMessage, StringComparison.Ordinal);
     }
 
     [Fact]
