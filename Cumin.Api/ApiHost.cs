@@ -132,8 +132,9 @@ public static class ApiHost
         app.MapOpenApi();
         app.MapApiReference();
         app.MapCuminHealth();
-        // Every route below reaches a grain or PostgreSQL, so any of them answers 503 with Retry-After when one is away.
-        var api = app.MapGroup(string.Empty).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        // Every route below reaches a grain or PostgreSQL, so any of them answers 503 with Retry-After when one is away;
+        // a route id that is not well formed is a 404 before any handler runs.
+        var api = app.MapGroup(string.Empty).ProducesProblem(StatusCodes.Status503ServiceUnavailable).RequireWellFormedRouteIds();
         api.MapAuth();
         api.MapProjects();
         api.MapTasks();
