@@ -227,6 +227,23 @@ public sealed partial class SecurityDefinitionTests
     }
 
     [Fact]
+    public void Under_compose_the_silo_dashboard_is_opt_in_and_then_published_on_the_hosts_loopback_only()
+    {
+        Assert.Null(ComposeService("Cumin.Silo").Get("ports"));
+        var services = Yaml.Load(Repository.PathOf("docker-compose.dashboard.yml")).Get("services");
+        Assert.Equal(["silo"], services.Entries().Select(e => e.Key));
+        var overlay = services.Get("silo")!;
+        var environment = overlay.Get("environment").Merged();
+        Assert.Equal(["Cumin__Orleans__Dashboard"], environment.Keys);
+        Assert.Equal("true", environment["Cumin__Orleans__Dashboard"].Scalar());
+        Assert.True(ProgramConfiguration.ForProject("Cumin.Silo").Reads("Cumin__Orleans__Dashboard"));
+        var siloHttp = ComposeService("Cumin.Silo").Get("environment").Merged()["ASPNETCORE_HTTP_PORTS"].Scalar();
+        var published = Assert.Single(overlay.Get("ports").Items()).Scalar()!;
+        Assert.StartsWith("127.0.0.1:", published, StringComparison.Ordinal);
+        Assert.EndsWith(":" + siloHttp, published, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Nginx_hides_its_version_and_answers_its_own_errors_as_problem_json()
     {
         // The one configuration of compose and make cluster (both render it; see the tests above).
