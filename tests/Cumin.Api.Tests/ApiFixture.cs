@@ -51,6 +51,7 @@ public class ApiFixture : IAsyncLifetime
         Settings["Cumin:Board:ScanLimit"] = "100";
         // The tests register and log in many users from one address; the limits themselves are tested with low values.
         Settings["Cumin:RateLimits:AuthPerClientPerMinute"] = "100000";
+        Settings["Cumin:RateLimits:RefreshPerClientPerMinute"] = "100000";
         Settings["Cumin:RateLimits:LoginFailuresPerEmailAndClientPerMinute"] = "1000";
         Settings["Cumin:RateLimits:LoginFailuresPerEmailPerMinute"] = "10000";
         Settings["Cumin:RateLimits:AddMemberPerUserPerMinute"] = "10000";

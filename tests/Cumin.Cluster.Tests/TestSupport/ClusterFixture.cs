@@ -70,6 +70,7 @@ public abstract class ClusterFixture : IAsyncLifetime
         Environment["ConnectionStrings__Postgres"] = Postgres;
         Environment["Cumin__Auth__SigningKey"] = SigningKey;
         Environment["Cumin__RateLimits__AuthPerClientPerMinute"] = "100000";
+        Environment["Cumin__RateLimits__RefreshPerClientPerMinute"] = "100000";
         Environment["Cumin__RateLimits__LoginFailuresPerEmailAndClientPerMinute"] = "1000";
         Environment["Logging__LogLevel__Default"] = "Information";
         ConfigureEnvironment(Environment);
