@@ -1,5 +1,6 @@
-namespace Cumin.Cluster.Tests.TestSupport;
+namespace Cumin.Testing;
 
+/// <summary>Waiting for a condition with a generous deadline, rather than for a fixed time.</summary>
 public static class Eventually
 {
     /// <summary>Polls until <paramref name="condition"/> holds; fails with <paramref name="what"/> after <paramref name="within"/>.</summary>
