@@ -5,8 +5,11 @@
 #   scripts/bench.sh storage --ops 4000 --concurrency 32 --rounds 5
 #   scripts/bench.sh api --connections 32 --seconds 15
 #   scripts/bench.sh web                the web app in Chromium: size, a 1,000-task board's load, drag round trips
+#   scripts/bench.sh board --tasks 1000 --movers 16   a project's board: load, list vs DynamoDB, moves vs PATCHes, storage calls per move
 set -euo pipefail
+# shellcheck source=stack.sh
 source "$(dirname "$0")/stack.sh"
+# shellcheck source=web.sh
 source "$(dirname "$0")/web.sh"
 cd "$STACK_ROOT"
 
@@ -16,88 +19,49 @@ export CUMIN_DYNAMODB_FULL_JIT=1
 stack_install
 web_build
 if [ $# -eq 0 ] || [ "$1" = all ] || [ "$1" = web ]; then web_chromium; fi
-if ! command -v wrk >/dev/null; then
-  log "installing wrk from Debian's packages (the HTTP load generator of the api benchmark)"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 \
-    || { as_root apt-get update -qq >/dev/null 2>&1; as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-fi
-dotnet build Cumin.sln -c Release -nologo -clp:NoSummary -v:q
+# wrk: the HTTP load generator of the api benchmark.
+apt_install wrk
+build_solution
 
+# Each benchmark's own stack, discarded after it (and at exit, after the programs it started have stopped).
 STATE=""
-APPS=()
-cleanup() {
-  # errexit off while cleaning up, so one server that already exited does not leave the others running.
-  set +e
-  web_apps_stop
-  for pid in "${APPS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
-  for pid in "${APPS[@]}"; do wait "$pid" 2>/dev/null; done
-  APPS=()
-  if [ -n "$STATE" ]; then
-    local pgdata
-    pgdata="$(cat "$STATE/postgres.datadir" 2>/dev/null)"
-    stack_stop "$STATE"
-    rm -rf "$STATE" ${pgdata:+"$pgdata"}
-  fi
+bench_discard() {
+  if [ -n "$STATE" ]; then stack_discard "$STATE"; fi
   STATE=""
-  set -e
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# The programs as `make run` starts them, on free ports, without the dashboard (it profiles every grain call).
-start_apps() {
-  local silo_http silo_port gateway api_port
-  silo_http=$(free_port); silo_port=$(free_port); gateway=$(free_port); api_port=$(free_port)
-  export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production
-  export Cumin__Orleans__SiloPort=$silo_port Cumin__Orleans__GatewayPort=$gateway Cumin__Orleans__Dashboard=false
-  export Cumin__Tables__Prefix="bench-$(date +%s)-" Cumin__Auth__SigningKey="bench-$(head -c 32 /dev/urandom | base64)"
-  export Logging__LogLevel__Default=Warning
-  # One load generator is one client address: the per-client login limit would stop the login benchmark.
-  export Cumin__RateLimits__AuthPerClientPerMinute=1000000
-  (cd Cumin.Silo/bin/Release/net10.0 && exec env ${SILO_DYNAMODB_URL:+Cumin__DynamoDB__ServiceUrl=$SILO_DYNAMODB_URL} \
-     dotnet Cumin.Silo.dll --urls "http://127.0.0.1:$silo_http") >"$STATE/silo.log" 2>&1 &
-  APPS+=($!)
-  wait_for http "http://127.0.0.1:$silo_http/health/live" 120 || die "the silo did not start"
-  (cd Cumin.Lambdas/bin/Release/net10.0 && exec dotnet Cumin.Lambdas.dll) >"$STATE/runner.log" 2>&1 &
-  APPS+=($!)
-  (cd Cumin.Api/bin/Release/net10.0 && exec dotnet Cumin.Api.dll --urls "http://127.0.0.1:$api_port") >"$STATE/api.log" 2>&1 &
-  APPS+=($!)
-  wait_for http "http://127.0.0.1:$api_port/health/live" 120 || die "the API did not start"
-  export CUMIN_API_URL="http://127.0.0.1:$api_port"
-}
+at_exit bench_discard
+stop_at_exit
 
 # The api benchmark's floor: a bare JWT-checked endpoint calling an in-memory grain, as two processes like Cumin's.
 start_baseline() {
   local silo_port gateway http
   silo_port=$(free_port); gateway=$(free_port); http=$(free_port)
-  local dll=bench/Cumin.Bench.Baseline/bin/Release/net10.0/Cumin.Bench.Baseline.dll
-  dotnet "$dll" silo "$silo_port" "$gateway" >"$STATE/baseline-silo.log" 2>&1 &
-  APPS+=($!)
+  program_start bench/Cumin.Bench.Baseline silo "$silo_port" "$gateway" >"$STATE/baseline-silo.log" 2>&1
   wait_for tcp "127.0.0.1:$gateway" 120 || die "the baseline silo did not start"
-  dotnet "$dll" api "$gateway" "$http" >"$STATE/baseline-api.log" 2>&1 &
-  APPS+=($!)
+  program_start bench/Cumin.Bench.Baseline api "$gateway" "$http" >"$STATE/baseline-api.log" 2>&1
   wait_for http "http://127.0.0.1:$http/token" 120 || die "the baseline API did not start"
   export CUMIN_BASELINE_URL="http://127.0.0.1:$http"
 }
 
-# The board benchmark counts the silo's DynamoDB requests: a forwarder of its own between the silo and DynamoDB Local.
+# The board benchmark counts the silo's DynamoDB requests: a forwarder of its own between the programs and DynamoDB
+# Local (the API's only DynamoDB call is its readiness check; the benchmark reads the index straight, not through it).
 start_dynamodb_proxy() {
   local port
   port=$(free_port)
-  dotnet bench/Cumin.Bench/bin/Release/net10.0/Cumin.Bench.dll dynamodb-proxy "$port" "$AWS_ENDPOINT_URL_DYNAMODB" >"$STATE/proxy.log" 2>&1 &
-  APPS+=($!)
+  program_start bench/Cumin.Bench dynamodb-proxy "$port" "$AWS_ENDPOINT_URL_DYNAMODB" >"$STATE/proxy.log" 2>&1
   wait_for http "http://127.0.0.1:$port/__counts" 60 || die "the DynamoDB proxy did not start"
-  export SILO_DYNAMODB_URL="http://127.0.0.1:$port" CUMIN_DYNAMODB_PROXY_URL="http://127.0.0.1:$port"
+  export Cumin__DynamoDB__ServiceUrl="http://127.0.0.1:$port" CUMIN_DYNAMODB_PROXY_URL="http://127.0.0.1:$port"
 }
 
 run_one() {
   local name=$1; shift
   STATE="$(mktemp -d /tmp/cumin-bench.XXXXXX)"
   stack_start test "$STATE"
+  # shellcheck source=/dev/null
   source "$STATE/env"
-  unset SILO_DYNAMODB_URL CUMIN_DYNAMODB_PROXY_URL
+  unset Cumin__DynamoDB__ServiceUrl CUMIN_DYNAMODB_PROXY_URL
   if [ "$name" = board ]; then start_dynamodb_proxy; fi
-  case "$name" in api | counts | login | board) start_apps ;; web) web_apps_start "$STATE" ;; esac
+  case "$name" in api | counts | login | board) apps_start "$STATE" ;; web) web_apps_start "$STATE" ;; esac
   if [ "$name" = api ]; then start_baseline; fi
   log "benchmark: $name $*"
   if [ "$name" = web ]; then
@@ -105,7 +69,8 @@ run_one() {
   else
     dotnet bench/Cumin.Bench/bin/Release/net10.0/Cumin.Bench.dll "$name" "$@"
   fi
-  cleanup
+  programs_stop
+  bench_discard
 }
 
 if [ $# -eq 0 ] || [ "$1" = all ]; then

@@ -2,8 +2,8 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Security.Claims;
 using Cumin.Api.Common;
-using Cumin.Common;
 using Cumin.Comments;
+using Cumin.Common;
 using Cumin.Tasks;
 using Microsoft.AspNetCore.Http.HttpResults;
 

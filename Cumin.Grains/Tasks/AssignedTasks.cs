@@ -2,10 +2,10 @@ using System.Buffers.Text;
 using System.Text;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Orleans.Concurrency;
 using Cumin.Projects;
 using Cumin.Tasks;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 
 namespace Cumin.Grains.Tasks;
 

@@ -213,7 +213,7 @@ public sealed class BoardGrainTests(GrainCluster fixture)
     public async Task A_long_description_is_not_kept_in_memory_but_every_page_shows_it()
     {
         var p = await BoardProject.CreateAsync(fixture.Grains);
-        var longText = string.Concat(Enumerable.Repeat("Dig, compost, sow, water; ", 100))[..TaskLimits.DescriptionMax];
+        var longText = string.Concat(Enumerable.Repeat("Dig, compost, sow, water; ", 200))[..TaskLimits.DescriptionMax];
         var created = await p.Project.CreateTask(p.Owner.Id, new TaskDraft("Long one", longText, TaskItemStatus.Todo, TaskPriority.Low));
         Assert.True(created.IsOk, created.Detail);
         var shortOne = await p.AddTaskAsync("Short one");

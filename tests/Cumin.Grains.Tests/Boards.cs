@@ -41,7 +41,7 @@ internal sealed record BoardProject(IGrainFactory Grains, UserProfile Owner, str
         var tasks = new List<TaskItem>();
         foreach (var chunk in Enumerable.Range(0, count).Chunk(16))
         {
-            tasks.AddRange(await Task.WhenAll(chunk.Select(i => AddTaskAsync($"task {i}", status))));
+            tasks.AddRange(await System.Threading.Tasks.Task.WhenAll(chunk.Select(i => AddTaskAsync($"task {i}", status))));
         }
 
         return tasks;
