@@ -229,7 +229,8 @@ public sealed partial class ProjectFeedRelay : BackgroundService, IProjectFeedOb
     private sealed class WatchedProject
     {
         private readonly ProjectFeedRelay _relay;
-        private readonly Channel<Work> _inbox = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
+        // Not SingleReader: that channel cannot count what waits, and the pump asks (Reader.Count) before retiring.
+        private readonly Channel<Work> _inbox = Channel.CreateUnbounded<Work>();
         private readonly FeedSequencer _sequencer = new();
         private readonly Dictionary<string, Watcher> _watchers = new(StringComparer.Ordinal);
 
