@@ -17,8 +17,7 @@ builder.Services.AddLambdasDatabase(builder.Configuration);
 builder.Services.AddAggregator(builder.Configuration);
 builder.Services.AddExporter(builder.Configuration);
 builder.Services.AddEventSourceRunner(builder.Configuration)
-    .AddStreamEventSource<AggregatorFunction>(TableNames.Tasks)
-    .AddStreamEventSource<AggregatorFunction>(TableNames.Projects)
+    .AddAggregatorEventSources()
     .AddExporterEventSource();
 
 using var host = builder.Build();

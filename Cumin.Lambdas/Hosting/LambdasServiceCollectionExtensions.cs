@@ -87,7 +87,19 @@ public sealed class EventSourceRunnerBuilder(IServiceCollection services)
     /// </summary>
     public const int ExporterParallelizationFactor = 10;
 
+    /// <summary>
+    /// The aggregator's records are retried until they are counted (deploy/cumin.yaml's aggregator mappings say the
+    /// same): its failures are the database being away, and skipping a record would leave a project's counts wrong for
+    /// good. Records it cannot read at all it acknowledges itself.
+    /// </summary>
+    public const int AggregatorMaximumRetryAttempts = -1;
+
     public IServiceCollection Services { get; } = services;
+
+    /// <summary>The aggregator on the tasks and projects tables, retrying each record until it is counted.</summary>
+    public EventSourceRunnerBuilder AddAggregatorEventSources() =>
+        AddStreamEventSource<Aggregation.AggregatorFunction>(TableNames.Tasks, maximumRetryAttempts: AggregatorMaximumRetryAttempts)
+            .AddStreamEventSource<Aggregation.AggregatorFunction>(TableNames.Projects, maximumRetryAttempts: AggregatorMaximumRetryAttempts);
 
     /// <summary>The exporter on the jobs table, several users at once (<see cref="ExporterParallelizationFactor"/>).</summary>
     public EventSourceRunnerBuilder AddExporterEventSource() =>
@@ -99,13 +111,16 @@ public sealed class EventSourceRunnerBuilder(IServiceCollection services)
     /// <paramref name="name"/>, by default the function's type name. <paramref name="parallelizationFactor"/> above 1
     /// works that many partition keys of a shard at once, each key in order (the template's mapping says the same).
     /// </summary>
-    public EventSourceRunnerBuilder AddStreamEventSource<TFunction>(string table, string? name = null, int parallelizationFactor = 1)
+    public EventSourceRunnerBuilder AddStreamEventSource<TFunction>(
+        string table, string? name = null, int parallelizationFactor = 1, int? maximumRetryAttempts = null)
         where TFunction : class, IStreamEventFunction
     {
         ArgumentException.ThrowIfNullOrEmpty(table);
         ArgumentOutOfRangeException.ThrowIfLessThan(parallelizationFactor, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maximumRetryAttempts ?? 0, -1);
         Services.TryAddSingleton<TFunction>();
-        Services.AddSingleton(new EventSourceMapping(name ?? typeof(TFunction).Name, table, sp => sp.GetRequiredService<TFunction>(), parallelizationFactor));
+        Services.AddSingleton(new EventSourceMapping(
+            name ?? typeof(TFunction).Name, table, sp => sp.GetRequiredService<TFunction>(), parallelizationFactor, maximumRetryAttempts));
         return this;
     }
 }

@@ -27,6 +27,8 @@ internal sealed class ShardReader(
     private string? _failingSequence;
     private int _failedAttempts;
 
+    private int MaximumRetryAttempts => mapping.MaximumRetryAttempts ?? options.MaximumRetryAttempts;
+
     /// <summary>
     /// Returns true once the shard is closed and fully handled; false when asked to stop or when the shard is
     /// gone (the table poller decides whether to read it again).
@@ -230,7 +232,7 @@ internal sealed class ShardReader(
                 var sequence = records[0].Dynamodb?.SequenceNumber;
                 attempts = sequence == failingSequence ? attempts + 1 : 1;
                 failingSequence = sequence;
-                if (options.MaximumRetryAttempts >= 0 && attempts > options.MaximumRetryAttempts)
+                if (MaximumRetryAttempts >= 0 && attempts > MaximumRetryAttempts)
                 {
                     RunnerLog.RecordSkipped(logger, mapping.Name, shardId, sequence ?? "?", attempts);
                     lanes.Done(entries[..1]);
@@ -318,7 +320,7 @@ internal sealed class ShardReader(
             (_failingSequence, _failedAttempts) = (sequence, 1);
         }
 
-        if (options.MaximumRetryAttempts >= 0 && _failedAttempts > options.MaximumRetryAttempts)
+        if (MaximumRetryAttempts >= 0 && _failedAttempts > MaximumRetryAttempts)
         {
             RunnerLog.RecordSkipped(logger, mapping.Name, shardId, sequence ?? "?", _failedAttempts);
             await AcknowledgeAsync(failed);
