@@ -57,6 +57,8 @@ public static class SiloHost
         }
 
         silo.Services.AddCuminGrains(configuration);
+        // Orleans' watchdog warns of an impossible stall when its two threads start in one order: see WatchdogLogger.
+        WatchdogLogging.Register(silo.Services);
         // The SDK finds the endpoint itself (AWS_ENDPOINT_URL_DYNAMODB, then the region); Cumin:DynamoDB:ServiceUrl overrides it.
         silo.Services.AddSingleton<IAmazonDynamoDB>(_ => configuration["Cumin:DynamoDB:ServiceUrl"] is { Length: > 0 } url
             ? new AmazonDynamoDBClient(new AmazonDynamoDBConfig { ServiceURL = url })

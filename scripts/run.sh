@@ -15,8 +15,8 @@ PIDS=()
 cleanup() {
   trap - EXIT INT TERM
   log "stopping"
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  # In reverse of the start order: the API, then the runner, then the silo, so no silo writes to a client that is gone.
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do kill -TERM "${PIDS[i]}" 2>/dev/null || true; wait "${PIDS[i]}" 2>/dev/null || true; done
   stack_stop "$STATE"
 }
 trap cleanup EXIT

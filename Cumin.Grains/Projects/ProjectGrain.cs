@@ -212,7 +212,13 @@ public sealed partial class ProjectGrain(
     /// </summary>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        await TellWatchers(null);
+        // Not while the silo shuts down: its own task grains are going too, and the last silo can place none to tell
+        // them (each call would fail); task grains on other silos let their lease run out, as after a crash.
+        if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
+        {
+            await TellWatchers(null);
+        }
+
         _watchers.Clear();
     }
 

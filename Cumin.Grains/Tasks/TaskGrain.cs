@@ -134,8 +134,9 @@ public sealed class TaskGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        // The project stops telling a grain that is gone (it would otherwise activate it again to tell it).
-        if (_membership is not null)
+        // The project stops telling a grain that is gone (it would otherwise activate it again to tell it). Not while
+        // the silo shuts down: the last silo can place no project to tell, and elsewhere a stale entry costs one activation.
+        if (_membership is not null && reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
         {
             _ = Project.UnwatchMembers(TaskId);
         }

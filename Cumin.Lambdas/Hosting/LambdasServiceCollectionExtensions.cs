@@ -3,6 +3,8 @@ using Cumin.Lambdas.Aggregation;
 using Cumin.Lambdas.Data;
 using Cumin.Lambdas.Streams;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -31,6 +33,10 @@ public static class LambdasServiceCollectionExtensions
     public static async Task MigrateLambdasDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         await using var db = await services.GetRequiredService<IDbContextFactory<LambdasDbContext>>().CreateDbContextAsync(cancellationToken);
+        // Npgsql's migrator finds out whether its history table exists by reading it, and EF logs that failed read as an
+        // error on a fresh database (npgsql/efcore.pg#3407). Creating the table first, as migrating would, keeps that
+        // first start's log true.
+        await db.Database.ExecuteSqlRawAsync(db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
         var roles = services.GetService<IConfiguration>()?.GetSection(DatabaseRolesOptions.SectionName).Get<DatabaseRolesOptions>();
         if (roles is { IsConfigured: true })

@@ -28,8 +28,11 @@ internal static partial class RunnerLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Mapping}: shard {ShardId} is gone ({Reason})")]
     public static partial void ShardGone(ILogger logger, string mapping, string shardId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Mapping}: shard {ShardId} position {Position} is past the stream's retention; resuming at TRIM_HORIZON")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Mapping}: shard {ShardId} position {Position} is past the stream's 24-hour retention, so the records after it that were trimmed are not handled; resuming at TRIM_HORIZON")]
     public static partial void PositionTrimmed(ILogger logger, string mapping, string shardId, string position);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Mapping}: shard {ShardId}: the trim horizon moved while reading from it; reading from it again")]
+    public static partial void TrimHorizonMoved(ILogger logger, string mapping, string shardId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Mapping}: reading shard {ShardId} failed ({Errors} in a row); retrying")]
     public static partial void ShardError(ILogger logger, Exception exception, string mapping, string shardId, int errors);

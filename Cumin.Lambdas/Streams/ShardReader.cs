@@ -81,9 +81,19 @@ internal sealed class ShardReader(
             }
             catch (DynamoDbStreamsException ex) when (ex.IsTrimmedData)
             {
-                // The position fell out of the 24-hour retention while we were away: what is left starts at the trim horizon.
-                RunnerLog.PositionTrimmed(logger, mapping.Name, shardId, _position ?? "TRIM_HORIZON");
-                _position = null;
+                if (_position is null)
+                {
+                    // Already reading from the trim horizon, so nothing was skipped: the horizon moved under the iterator
+                    // (DynamoDB Local says so of a shard whose first records are still being written). Ask again.
+                    RunnerLog.TrimHorizonMoved(logger, mapping.Name, shardId);
+                }
+                else
+                {
+                    // The position fell out of the 24-hour retention while we were away: what is left starts at the trim horizon.
+                    RunnerLog.PositionTrimmed(logger, mapping.Name, shardId, _position);
+                    _position = null;
+                }
+
                 iterator = null;
             }
             catch (DynamoDbStreamsException ex) when (ex.IsResourceNotFound)
@@ -161,8 +171,17 @@ internal sealed class ShardReader(
                 }
                 catch (DynamoDbStreamsException ex) when (ex.IsTrimmedData)
                 {
-                    RunnerLog.PositionTrimmed(logger, mapping.Name, shardId, read ?? "TRIM_HORIZON");
-                    read = null;
+                    // As in RunAsync: from the trim horizon nothing was skipped; from a position, records were.
+                    if (read is null)
+                    {
+                        RunnerLog.TrimHorizonMoved(logger, mapping.Name, shardId);
+                    }
+                    else
+                    {
+                        RunnerLog.PositionTrimmed(logger, mapping.Name, shardId, read);
+                        read = null;
+                    }
+
                     iterator = null;
                 }
                 catch (DynamoDbStreamsException ex) when (ex.IsResourceNotFound)
