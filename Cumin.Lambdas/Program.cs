@@ -1,6 +1,7 @@
 using Cumin.Lambdas;
 using Cumin.Lambdas.Aggregation;
 using Cumin.Lambdas.Hosting;
+using Cumin.ServiceDefaults;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -12,6 +13,7 @@ var migrateOnly = args is ["migrate", ..];
 var builder = Host.CreateApplicationBuilder(migrateOnly ? args[1..] : args);
 // The runner checkpoints every batch and reloads positions every second: SQL text at Information would drown the log.
 builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
+builder.AddCuminTelemetry("cumin-runner");
 
 builder.Services.AddLambdasDatabase(builder.Configuration);
 builder.Services.AddAggregator(builder.Configuration);
@@ -29,3 +31,9 @@ if (migrateOnly)
 }
 
 await host.RunAsync();
+
+/// <summary>
+/// Declared so that ASP.NET Core's source generator (the telemetry's instrumentation brings its framework) makes no
+/// public Program here, which would clash with the API's in projects that reference both.
+/// </summary>
+internal sealed partial class Program;

@@ -56,6 +56,8 @@ public static class SiloHost
             silo.UseCuminClustering(configuration);
         }
 
+        // Grain calls continue the caller's trace (the API's request, another grain's call).
+        silo.AddActivityPropagation();
         silo.Services.AddCuminGrains(configuration);
         // Orleans' watchdog warns of an impossible stall when its two threads start in one order: see WatchdogLogger.
         WatchdogLogging.Register(silo.Services);

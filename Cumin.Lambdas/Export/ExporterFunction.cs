@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
@@ -6,6 +7,7 @@ using Amazon.S3.Model;
 using Amazon.SQS;
 using Amazon.SQS.Model;
 using Cumin.Lambdas.Streams;
+using Cumin.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -96,7 +98,20 @@ public sealed partial class ExporterFunction : IStreamEventFunction
     }
 
     /// <summary>The Lambda entry point: the DynamoDB Streams event in, <c>{"batchItemFailures":[…]}</c> out.</summary>
-    public Task<Stream> HandleAsync(Stream input) => InvokeAsync(input, CancellationToken.None);
+    public async Task<Stream> HandleAsync(Stream input)
+    {
+        try
+        {
+            return await InvokeAsync(input, CancellationToken.None);
+        }
+        finally
+        {
+            LambdaTelemetry.Value.Flush();
+        }
+    }
+
+    /// <summary>The function's telemetry in AWS (in the local runner, the runner's host has its own).</summary>
+    private static readonly Lazy<FunctionTelemetry> LambdaTelemetry = new(() => FunctionTelemetry.Start("cumin-exporter"));
 
     public async Task<Stream> InvokeAsync(Stream payload, CancellationToken cancellationToken)
     {
@@ -124,12 +139,17 @@ public sealed partial class ExporterFunction : IStreamEventFunction
                 continue;
             }
 
+            // The export continues the trace of the request that asked for it (the job item carries its context).
+            using var span = CuminTelemetry.StartLinked("export", ActivityKind.Consumer, job.TraceParent);
+            span?.SetTag("cumin.export.id", job.ExportId);
+            span?.SetTag("cumin.project.id", job.ProjectId);
             try
             {
                 await ExportAsync(job, record.EventId ?? record.Dynamodb!.SequenceNumber!, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
+                span?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
                 // The records before this one are done; the event source retries from this one.
                 LogJobFailedTransiently(_logger, ex, job.ExportId, job.UserId);
                 return StreamsEventResponse.FailedFrom(record.Dynamodb!.SequenceNumber!);
@@ -181,6 +201,9 @@ public sealed partial class ExporterFunction : IStreamEventFunction
                 job.UserId, job.ExportId, job.ProjectId, outcome.Url, outcome.UrlExpiresAt, outcome.TaskCount, outcome.Error),
             cancellationToken);
         var elapsed = _timeProvider.GetElapsedTime(started);
+        var ended = new KeyValuePair<string, object?>("outcome", outcome.Succeeded ? "completed" : "failed");
+        CuminMetrics.Exports.Add(1, ended);
+        CuminMetrics.ExportDuration.Record(elapsed.TotalSeconds, ended);
         if (outcome.Succeeded)
         {
             LogJobDone(_logger, job.ExportId, job.ProjectId, outcome.TaskCount ?? 0, elapsed.TotalMilliseconds);
@@ -300,7 +323,9 @@ public sealed partial class ExporterFunction : IStreamEventFunction
             new SendMessageRequest
             {
                 QueueUrl = _queueUrl,
-                MessageBody = JsonSerializer.Serialize(message, ExportJsonContext.Default.ExportNotificationMessage),
+                // The message carries the export's trace on to the silo that tells the owner.
+                MessageBody = JsonSerializer.Serialize(
+                    message with { TraceParent = CuminTelemetry.CurrentTraceParent() }, ExportJsonContext.Default.ExportNotificationMessage),
             },
             cancellationToken);
     }
@@ -341,7 +366,7 @@ public sealed partial class ExporterFunction : IStreamEventFunction
             return null;
         }
 
-        return new ExportJob(userId, exportId, projectId);
+        return new ExportJob(userId, exportId, projectId, Text("traceParent"));
     }
 
     private static (IAmazonDynamoDB, IAmazonS3, IAmazonSQS, ExporterOptions, TableOptions, TimeProvider, ILogger) FromEnvironment()
