@@ -1,5 +1,5 @@
 # The two commands: `make run` (the whole local stack in the foreground; Ctrl-C stops it) and `make test`.
-.PHONY: run test stack bench cluster clean
+.PHONY: run test stack bench cluster clean openapi screenshots
 
 run:
 	@bash scripts/run.sh
@@ -19,5 +19,13 @@ cluster:
 bench:
 	@bash scripts/bench.sh $(BENCH)
 
+# Rewrites Cumin.Web/src/api/openapi.json from the API's /openapi/v1.json (after an endpoint changed) and rebuilds the app.
+openapi:
+	@CUMIN_OPENAPI_WRITE=1 CUMIN_TEST_FILTER='FullyQualifiedName~Web_app_OpenAPI_snapshot' bash scripts/test.sh
+
+# docs/board.png: the real board in Chromium, against a private stack.
+screenshots:
+	@bash scripts/screenshots.sh
+
 clean:
-	rm -rf .local node_modules */bin */obj tests/*/bin tests/*/obj bench/*/bin bench/*/obj
+	rm -rf .local node_modules Cumin.Web/node_modules Cumin.Api/wwwroot */bin */obj tests/*/bin tests/*/obj bench/*/bin bench/*/obj

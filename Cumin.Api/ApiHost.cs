@@ -7,6 +7,7 @@ using Cumin.Api.Notifications;
 using Cumin.Api.Operations;
 using Cumin.Api.Projects;
 using Cumin.Api.Tasks;
+using Cumin.Api.WebApp;
 using Cumin.ServiceDefaults;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -53,9 +54,10 @@ public static class ApiHost
         // traceId: the W3C trace id, what a trace viewer and the logs (TraceId) show for this request.
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions["traceId"] = Activity.Current?.TraceId.ToHexString() ?? context.HttpContext.TraceIdentifier);
+        services.AddSingleton<Microsoft.AspNetCore.Http.IProblemDetailsWriter, ProblemJsonWriter>();
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddValidation();
-        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(openApi => openApi.AddSchemaTransformer(OpenApiJsonSchemas.Describe).AddDocumentTransformer((document, _, _) =>
         {
             document.Info = new OpenApiInfo { Title = "Cumin API", Version = "v1" };
             document.Components ??= new OpenApiComponents();
@@ -109,6 +111,7 @@ public static class ApiHost
         services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         services.AddSingleton<NotificationRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationRelay>());
+        services.AddCuminWebApp(configuration);
         return builder;
     }
 
@@ -129,6 +132,7 @@ public static class ApiHost
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseCuminWebApp();
 
         app.MapOpenApi();
         app.MapApiReference();

@@ -4,14 +4,18 @@
 #   scripts/bench.sh                    every benchmark, one after another
 #   scripts/bench.sh storage --ops 4000 --concurrency 32 --rounds 5
 #   scripts/bench.sh api --connections 32 --seconds 15
+#   scripts/bench.sh web                the web app in Chromium: size, a 1,000-task board's load, drag round trips
 set -euo pipefail
 source "$(dirname "$0")/stack.sh"
+source "$(dirname "$0")/web.sh"
 cd "$STACK_ROOT"
 
-ALL=(storage api counts export login)
+ALL=(storage api counts export login web)
 # DynamoDB Local with the JVM's full JIT: the tests' quick-starting C1-only mode would understate its throughput.
 export CUMIN_DYNAMODB_FULL_JIT=1
 stack_install
+web_build
+if [ $# -eq 0 ] || [ "$1" = all ] || [ "$1" = web ]; then web_chromium; fi
 if ! command -v wrk >/dev/null; then
   log "installing wrk from Debian's packages (the HTTP load generator of the api benchmark)"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 \
@@ -24,6 +28,7 @@ APPS=()
 cleanup() {
   # errexit off while cleaning up, so one server that already exited does not leave the others running.
   set +e
+  web_apps_stop
   for pid in "${APPS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
   for pid in "${APPS[@]}"; do wait "$pid" 2>/dev/null; done
   APPS=()
@@ -79,10 +84,14 @@ run_one() {
   STATE="$(mktemp -d /tmp/cumin-bench.XXXXXX)"
   stack_start test "$STATE"
   source "$STATE/env"
-  case "$name" in api | counts | login) start_apps ;; esac
+  case "$name" in api | counts | login) start_apps ;; web) web_apps_start "$STATE" ;; esac
   if [ "$name" = api ]; then start_baseline; fi
   log "benchmark: $name $*"
-  dotnet bench/Cumin.Bench/bin/Release/net10.0/Cumin.Bench.dll "$name" "$@"
+  if [ "$name" = web ]; then
+    (cd Cumin.Web && node e2e/bench.mjs "$@")
+  else
+    dotnet bench/Cumin.Bench/bin/Release/net10.0/Cumin.Bench.dll "$name" "$@"
+  fi
   cleanup
 }
 

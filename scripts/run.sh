@@ -4,9 +4,11 @@
 # http://127.0.0.1:8080. Ctrl-C stops all of it.
 set -euo pipefail
 source "$(dirname "$0")/stack.sh"
+source "$(dirname "$0")/web.sh"
 cd "$STACK_ROOT"
 
 stack_install
+web_build
 log "building (Release)"
 dotnet build Cumin.sln -c Release -nologo -clp:NoSummary -v:q
 
@@ -41,7 +43,7 @@ start Cumin.Lambdas
 start Cumin.Api --urls "$API_URL"
 wait_for http "$API_URL/health/live" 120 || die "the API did not start"
 
-log "Cumin is up: API $API_URL (OpenAPI $API_URL/openapi/v1.json), silo dashboard $SILO_URL/dashboard. Ctrl-C stops everything."
+log "Cumin is up: the web app at $API_URL, API $API_URL (OpenAPI $API_URL/openapi/v1.json), silo dashboard $SILO_URL/dashboard. Ctrl-C stops everything."
 # When any part exits on its own, stop the rest rather than run half a system.
 wait -n "${PIDS[@]}" || true
 log "a component exited; shutting down"

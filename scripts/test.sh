@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
 # `make test`: installs what is missing, starts a private local stack on free ports,
-# runs every test project of the solution against it, and stops it again.
+# runs every test project of the solution against it, then the web app's unit tests and its browser
+# tests (Chromium against the silo, runner and API started from their build output), and stops it again.
+#   CUMIN_TEST_FILTER=...   only those .NET tests (dotnet test --filter); the web tests then run only with CUMIN_WEB_TESTS=1
+#   CUMIN_WEB_TESTS=only    only the web app's tests
+#   CUMIN_OPENAPI_WRITE=1   (make openapi) rewrites Cumin.Web/src/api/openapi.json from the served document
 set -euo pipefail
 source "$(dirname "$0")/stack.sh"
+source "$(dirname "$0")/web.sh"
 cd "$STACK_ROOT"
 
 stack_install
 # Layout as .editorconfig says (the build itself enforces the code-style rules): `dotnet format` fixes both.
 dotnet format whitespace --folder --verify-no-changes -v:q || die "the code's layout differs from .editorconfig: run \`dotnet format\` and commit"
+# make openapi refreshes the snapshot the app's types come from: the app is built after it, not before.
+[ "${CUMIN_OPENAPI_WRITE:-}" = 1 ] || web_build
+web_tests=${CUMIN_WEB_TESTS:-$([ -n "${CUMIN_TEST_FILTER:-}" ] && echo 0 || echo 1)}
+[ "$web_tests" = 0 ] || web_chromium
 dotnet build Cumin.sln -c Release -nologo -clp:NoSummary -v:q
 
 STATE="$(mktemp -d /tmp/cumin-test.XXXXXX)"
-cleanup() { stack_stop "$STATE"; rm -rf "$STATE" "$(cat "$STATE/postgres.datadir" 2>/dev/null || true)"; }
+cleanup() { web_apps_stop; stack_stop "$STATE"; rm -rf "$STATE" "$(cat "$STATE/postgres.datadir" 2>/dev/null || true)"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 stack_start test "$STATE"
@@ -19,6 +28,20 @@ source "$STATE/env"
 # The programs under test log at Warning: their Information chatter would bury the test results.
 export Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft=Warning Logging__LogLevel__Orleans=Warning Logging__LogLevel__Polly=Warning
 
-# Test projects run one after another (each parallelises inside); 2 cores gain nothing from more.
-dotnet test Cumin.sln -c Release --no-build -nologo -m:1 \
-  --logger "console;verbosity=minimal" ${CUMIN_TEST_FILTER:+--filter "$CUMIN_TEST_FILTER"} "$@"
+if [ "$web_tests" != only ]; then
+  # Test projects run one after another (each parallelises inside); 2 cores gain nothing from more.
+  dotnet test Cumin.sln -c Release --no-build -nologo -m:1 \
+    --logger "console;verbosity=minimal" ${CUMIN_TEST_FILTER:+--filter "$CUMIN_TEST_FILTER"} "$@"
+fi
+if [ "${CUMIN_OPENAPI_WRITE:-}" = 1 ]; then
+  web_build
+  exit 0
+fi
+if [ "$web_tests" != 0 ]; then
+  log "web app: unit tests"
+  (cd Cumin.Web && npx vitest run --reporter=dot)
+  # A short access-token lifetime, so the browser tests see tokens expire and get refreshed.
+  CUMIN_WEB_ACCESS_TOKEN_LIFETIME=00:00:20 web_apps_start "$STATE"
+  log "web app: browser tests in Chromium against $CUMIN_WEB_URL"
+  (cd Cumin.Web && node --test --test-concurrency=2 e2e/*.test.mjs)
+fi

@@ -1,0 +1,42 @@
+import { fieldErrors, type Problem } from "../api/client";
+
+/** A labelled input with the problem's messages for it shown beside it (and tied to it for screen readers). */
+export function Field(props: {
+  id: string;
+  label: string;
+  name: string;
+  type?: "text" | "email" | "password";
+  value: string;
+  onInput: (value: string) => void;
+  problem?: Problem | null;
+  autoComplete?: string;
+  required?: boolean;
+  maxLength?: number;
+  minLength?: number;
+}) {
+  const errors = fieldErrors(props.problem ?? null, props.name);
+  const errorId = `${props.id}-error`;
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      <input
+        id={props.id}
+        name={props.name}
+        type={(props.type ?? "text") as "text"}
+        value={props.value}
+        autoComplete={props.autoComplete}
+        required={props.required}
+        maxLength={props.maxLength}
+        minLength={props.minLength}
+        aria-invalid={errors.length > 0 ? "true" : undefined}
+        aria-describedby={errors.length > 0 ? errorId : undefined}
+        onInput={(e) => props.onInput(e.currentTarget.value)}
+      />
+      {errors.length > 0 && (
+        <p id={errorId} class="field-error">
+          {errors.join(" ")}
+        </p>
+      )}
+    </div>
+  );
+}

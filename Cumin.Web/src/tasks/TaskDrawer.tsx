@@ -1,0 +1,193 @@
+import { useEffect, useRef, useState } from "preact/hooks";
+import { api, describe, problemOf, type Priority, type Problem, type Task } from "../api/client";
+import { ConfirmDialog } from "../app/ConfirmDialog";
+import { PRIORITY_NAMES, formatTime } from "../app/format";
+import { toast } from "../app/toasts";
+import type { BoardStore } from "../board/boardStore";
+import { STATUSES, STATUS_NAMES, type Status } from "../board/boardState";
+
+const PRIORITIES: Priority[] = ["low", "medium", "high"];
+
+/** The task at its own URL: editable for owners and editors (every save with If-Match), read-only for viewers. */
+export function TaskDrawer(props: { store: BoardStore; taskId: string; onClose: () => void }) {
+  const { store, taskId } = props;
+  const [task, setTask] = useState<Task | null>(store.tasks.value.get(taskId) ?? null);
+  const [missing, setMissing] = useState(false);
+  const [draft, setDraft] = useState<Pick<Task, "title" | "description" | "status" | "priority"> | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [conflict, setConflict] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const panel = useRef<HTMLDivElement>(null);
+  const canEdit = store.canEdit.value;
+
+  const adopt = (fresh: Task) => {
+    setTask(fresh);
+    setDraft({ title: fresh.title, description: fresh.description ?? "", status: fresh.status, priority: fresh.priority });
+    store.apply(fresh);
+  };
+
+  useEffect(() => {
+    // The drawer reads the task itself: the board may hold an older version, and a deep link may come first.
+    void api.GET("/api/projects/{projectId}/tasks/{taskId}", { params: { path: { projectId: store.projectId, taskId } } }).then(({ data, response }) => {
+      if (data) adopt(data as Task);
+      else if (response.status === 404) setMissing(true);
+    });
+    panel.current?.focus();
+  }, [taskId]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === "Escape" && !confirming && props.onClose();
+    addEventListener("keydown", onKey);
+    return () => removeEventListener("keydown", onKey);
+  }, [confirming]);
+
+  const save = async (e: Event) => {
+    e.preventDefault();
+    if (!task || !draft) return;
+    const body: Record<string, unknown> = {};
+    if (draft.title.trim() !== task.title) body.title = draft.title.trim();
+    if ((draft.description ?? "") !== (task.description ?? "")) body.description = draft.description ? draft.description : null;
+    if (draft.status !== task.status) body.status = draft.status;
+    if (draft.priority !== task.priority) body.priority = draft.priority;
+    if (Object.keys(body).length === 0) return props.onClose();
+    setSaving(true);
+    const { data, error, response } = await api.PATCH("/api/projects/{projectId}/tasks/{taskId}", {
+      params: { path: { projectId: store.projectId, taskId } },
+      headers: { "If-Match": `"${task.version}"` },
+      body,
+    });
+    setSaving(false);
+    if (data) {
+      adopt(data as Task);
+      setProblem(null);
+      setConflict(false);
+      toast(`Saved “${(data as Task).title}”.`);
+      return;
+    }
+    const failed = problemOf(response, error);
+    if (failed.status === 412) {
+      // Never overwrite newer work: show the server's version and say so; the person's text was not sent.
+      setConflict(true);
+      setProblem(null);
+      const { data: fresh } = await api.GET("/api/projects/{projectId}/tasks/{taskId}", { params: { path: { projectId: store.projectId, taskId } } });
+      if (fresh) adopt(fresh as Task);
+    } else {
+      setProblem(failed);
+    }
+  };
+
+  const remove = async () => {
+    setConfirming(false);
+    const { response, error } = await api.DELETE("/api/projects/{projectId}/tasks/{taskId}", { params: { path: { projectId: store.projectId, taskId } } });
+    if (response.ok || response.status === 404) {
+      store.remove(taskId);
+      toast(`Deleted “${task?.title ?? "the task"}”.`);
+      props.onClose();
+    } else setProblem(problemOf(response, error));
+  };
+
+  return (
+    <div class="drawer-backdrop" onClick={(e) => e.target === e.currentTarget && props.onClose()}>
+      <div class="drawer" role="dialog" aria-modal="true" aria-labelledby="drawer-title" tabIndex={-1} ref={panel}>
+        <div class="row between drawer-head">
+          <h2 id="drawer-title">{task ? (canEdit ? "Edit task" : task.title) : missing ? "Task not found" : "Loading…"}</h2>
+          <button type="button" class="icon-button" aria-label="Close" onClick={props.onClose}>
+            ×
+          </button>
+        </div>
+        {missing && <p>This task no longer exists, or you no longer have access to it.</p>}
+        {conflict && (
+          <p class="form-error" role="alert">
+            Someone else changed this task while you were editing it. Your changes were not saved; their version is shown now.
+          </p>
+        )}
+        {problem && (
+          <p class="form-error" role="alert">
+            {problem.errors ? Object.values(problem.errors).flat().join(" ") : describe(problem)}
+          </p>
+        )}
+        {task && draft && canEdit && (
+          <form class="drawer-form" onSubmit={save}>
+            <div class="field">
+              <label for="task-title">Title</label>
+              <input id="task-title" required maxLength={200} value={draft.title} onInput={(e) => setDraft({ ...draft, title: e.currentTarget.value })} />
+            </div>
+            <div class="field">
+              <label for="task-description">Description</label>
+              <textarea id="task-description" rows={8} maxLength={5000} value={draft.description ?? ""} onInput={(e) => setDraft({ ...draft, description: e.currentTarget.value })} />
+            </div>
+            <div class="row wrap">
+              <div class="field">
+                <label for="task-status">Status</label>
+                <select id="task-status" value={draft.status} onChange={(e) => setDraft({ ...draft, status: e.currentTarget.value as Status })}>
+                  {STATUSES.map((s) => (
+                    <option key={s} value={s}>
+                      {STATUS_NAMES[s]}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div class="field">
+                <label for="task-priority">Priority</label>
+                <select id="task-priority" value={draft.priority} onChange={(e) => setDraft({ ...draft, priority: e.currentTarget.value as Priority })}>
+                  {PRIORITIES.map((p) => (
+                    <option key={p} value={p}>
+                      {PRIORITY_NAMES[p]}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            </div>
+            <Times task={task} />
+            <div class="row between drawer-actions">
+              <button type="button" class="button danger" onClick={() => setConfirming(true)}>
+                Delete task
+              </button>
+              <button type="submit" class="button primary" disabled={saving}>
+                {saving ? "Saving…" : "Save changes"}
+              </button>
+            </div>
+          </form>
+        )}
+        {task && !canEdit && (
+          <div class="drawer-read">
+            <dl class="facts">
+              <dt>Status</dt>
+              <dd>{STATUS_NAMES[task.status]}</dd>
+              <dt>Priority</dt>
+              <dd>{PRIORITY_NAMES[task.priority]}</dd>
+            </dl>
+            <h3>Description</h3>
+            <p class="description pre">{task.description || "No description."}</p>
+            <Times task={task} />
+          </div>
+        )}
+        {confirming && task && (
+          <ConfirmDialog
+            title={`Delete “${task.title}”?`}
+            message="The task is deleted for everyone in the project. This cannot be undone."
+            confirm="Delete task"
+            onCancel={() => setConfirming(false)}
+            onConfirm={() => void remove()}
+          />
+        )}
+      </div>
+    </div>
+  );
+}
+
+function Times(props: { task: Task }) {
+  return (
+    <dl class="facts times">
+      <dt>Created</dt>
+      <dd>
+        <time dateTime={props.task.createdAt}>{formatTime(props.task.createdAt)}</time>
+      </dd>
+      <dt>Updated</dt>
+      <dd>
+        <time dateTime={props.task.updatedAt}>{formatTime(props.task.updatedAt)}</time>
+      </dd>
+    </dl>
+  );
+}
