@@ -1,5 +1,5 @@
 # The two commands: `make run` (the whole local stack in the foreground; Ctrl-C stops it) and `make test`.
-.PHONY: run test stack bench cluster clean openapi screenshots
+.PHONY: run test stack bench cluster clean openapi screenshots trace-screenshot
 
 run:
 	@bash scripts/run.sh
@@ -26,6 +26,10 @@ openapi:
 # docs/board.png: the real board in Chromium, against a private stack.
 screenshots:
 	@bash scripts/screenshots.sh
+
+# docs/export-trace.png: one export's trace in the Aspire dashboard, against a private stack.
+trace-screenshot:
+	@bash scripts/trace-screenshot.sh
 
 clean:
 	rm -rf .local node_modules Cumin.Web/node_modules Cumin.Api/wwwroot */bin */obj tests/*/bin tests/*/obj bench/*/bin bench/*/obj

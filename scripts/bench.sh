@@ -5,6 +5,7 @@
 #   scripts/bench.sh storage --ops 4000 --concurrency 32 --rounds 5
 #   scripts/bench.sh api --connections 32 --seconds 15
 #   scripts/bench.sh web                the web app in Chromium: size, a 1,000-task board's load, drag round trips
+#   scripts/bench.sh faults [dynamodb|postgres|runner]   outages under a mixed load (not in `all`: it stops servers)
 set -euo pipefail
 source "$(dirname "$0")/stack.sh"
 source "$(dirname "$0")/web.sh"
@@ -29,6 +30,8 @@ cleanup() {
   # errexit off while cleaning up, so one server that already exited does not leave the others running.
   set +e
   web_apps_stop
+  # A runner the faults benchmark started again is not among APPS.
+  [ -n "$STATE" ] && [ -f "$STATE/runner.pid" ] && APPS+=("$(cat "$STATE/runner.pid")")
   for pid in "${APPS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
   for pid in "${APPS[@]}"; do wait "$pid" 2>/dev/null; done
   APPS=()
@@ -59,6 +62,7 @@ start_apps() {
   wait_for http "http://127.0.0.1:$silo_http/health/live" 120 || die "the silo did not start"
   (cd Cumin.Lambdas/bin/Release/net10.0 && exec dotnet Cumin.Lambdas.dll) >"$STATE/runner.log" 2>&1 &
   APPS+=($!)
+  echo $! >"$STATE/runner.pid"   # the faults benchmark kills it and starts another (scripts/bench-faults.sh)
   (cd Cumin.Api/bin/Release/net10.0 && exec dotnet Cumin.Api.dll --urls "http://127.0.0.1:$api_port") >"$STATE/api.log" 2>&1 &
   APPS+=($!)
   wait_for http "http://127.0.0.1:$api_port/health/live" 120 || die "the API did not start"
@@ -82,9 +86,17 @@ start_baseline() {
 run_one() {
   local name=$1; shift
   STATE="$(mktemp -d /tmp/cumin-bench.XXXXXX)"
-  stack_start test "$STATE"
+  if [ "$name" = faults ]; then
+    # As make run keeps them, data on disk (DynamoDB Local with -dbPath), on free ports: the servers are stopped and
+    # started again, and must come back with what they had.
+    export CUMIN_DYNAMODB_PORT=$(free_port) CUMIN_FAUXQS_PORT=$(free_port) CUMIN_POSTGRES_PORT=$(free_port)
+    export CUMIN_BENCH_STATE="$STATE" CUMIN_BENCH_CONTROL="$STACK_ROOT/scripts/bench-faults.sh"
+    stack_start run "$STATE"
+  else
+    stack_start test "$STATE"
+  fi
   source "$STATE/env"
-  case "$name" in api | counts | login) start_apps ;; web) web_apps_start "$STATE" ;; esac
+  case "$name" in api | counts | login | faults) start_apps ;; web) web_apps_start "$STATE" ;; esac
   if [ "$name" = api ]; then start_baseline; fi
   log "benchmark: $name $*"
   if [ "$name" = web ]; then

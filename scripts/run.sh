@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # `make run`: the whole local stack in the foreground. DynamoDB Local, fauxqs and PostgreSQL
-# (data kept under .local/run), the silo, the Lambdas' local event-source runner and the API on
-# http://127.0.0.1:8080. Ctrl-C stops all of it.
+# (data kept under .local/run), the Aspire dashboard on http://127.0.0.1:18888 receiving every program's traces,
+# logs and metrics (CUMIN_DASHBOARD=0 leaves it out; an OTEL_EXPORTER_OTLP_ENDPOINT already set is used instead),
+# the silo, the Lambdas' local event-source runner and the API on http://127.0.0.1:8080. Ctrl-C stops all of it.
 set -euo pipefail
 source "$(dirname "$0")/stack.sh"
 source "$(dirname "$0")/web.sh"
+source "$(dirname "$0")/dashboard.sh"
 cd "$STACK_ROOT"
 
 stack_install
@@ -27,6 +29,9 @@ trap 'exit 130' INT TERM
 stack_stop "$STATE"   # a previous run killed hard may have left its servers behind
 stack_start run "$STATE"
 source "$STATE/env"
+# First in, last out: it receives the programs' telemetry until the last of them has stopped.
+dashboard_start "$STATE"
+[ -n "$DASHBOARD_PID" ] && PIDS+=("$DASHBOARD_PID")
 export ASPNETCORE_ENVIRONMENT=Development DOTNET_ENVIRONMENT=Development
 # The silo's dashboard is off unless asked for; make run asks for it.
 export Cumin__Orleans__Dashboard=true
@@ -44,6 +49,7 @@ start Cumin.Api --urls "$API_URL"
 wait_for http "$API_URL/health/live" 120 || die "the API did not start"
 
 log "Cumin is up: the web app at $API_URL, API $API_URL (OpenAPI $API_URL/openapi/v1.json), silo dashboard $SILO_URL/dashboard. Ctrl-C stops everything."
+[ -n "$DASHBOARD_PID" ] && log "Traces, logs and metrics of every program: $DASHBOARD_URL"
 # When any part exits on its own, stop the rest rather than run half a system.
 wait -n "${PIDS[@]}" || true
 log "a component exited; shutting down"
