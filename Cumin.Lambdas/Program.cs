@@ -1,3 +1,4 @@
+using Cumin;
 using Cumin.Lambdas;
 using Cumin.Lambdas.Aggregation;
 using Cumin.Lambdas.Hosting;

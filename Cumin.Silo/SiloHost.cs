@@ -3,7 +3,6 @@ using Cumin.Clustering.Hosting;
 using Cumin.Common;
 using Cumin.Exports;
 using Cumin.Grains;
-using Cumin.Grains.Common;
 using Cumin.Orleans.DynamoDB;
 using Orleans.Dashboard;
 using Orleans.Serialization;
@@ -90,18 +89,23 @@ public static class SiloHost
         return silo.AddDynamoDBGrainStorage(StorageNames.Grains, storage =>
         {
             storage.TablePrefix = tables.Prefix;
-            storage.Tables["user"] = new DynamoDBTableMapping { TableName = "users" };
-            storage.Tables["email"] = new DynamoDBTableMapping { TableName = "emails" };
+            // Enumerations are stored under the same wire names the API sends (Cumin.Contracts).
+            storage.JsonSerializerOptions = DynamoDBGrainStorageOptions.CreateDefaultJsonSerializerOptions();
+            storage.JsonSerializerOptions.Converters.Insert(0, new WireNameJsonConverterFactory());
+            storage.Tables["user"] = new DynamoDBTableMapping { TableName = TableNames.Users, PartitionKeyName = KeyAttributes.Partition };
+            storage.Tables["email"] = new DynamoDBTableMapping { TableName = TableNames.Emails, PartitionKeyName = KeyAttributes.Partition };
             storage.Tables["project"] = new DynamoDBTableMapping
             {
-                TableName = "projects",
+                TableName = TableNames.Projects,
+                PartitionKeyName = KeyAttributes.Partition,
                 StreamViewType = "KEYS_ONLY",
                 DeleteStateOnClear = true,
             };
             storage.Tables["task"] = new DynamoDBTableMapping
             {
-                TableName = "tasks",
-                SortKeyName = "sk",
+                TableName = TableNames.Tasks,
+                PartitionKeyName = KeyAttributes.Partition,
+                SortKeyName = KeyAttributes.Sort,
                 StreamViewType = "NEW_AND_OLD_IMAGES",
                 DeleteStateOnClear = true,
             };
@@ -109,8 +113,9 @@ public static class SiloHost
             // of a new job starts the exporter, which only needs the new image.
             storage.Tables["export"] = new DynamoDBTableMapping
             {
-                TableName = "jobs",
-                SortKeyName = "sk",
+                TableName = TableNames.Jobs,
+                PartitionKeyName = KeyAttributes.Partition,
+                SortKeyName = KeyAttributes.Sort,
                 StreamViewType = "NEW_IMAGE",
             };
         });

@@ -23,6 +23,9 @@ public enum Outcome
     /// <summary>A rule of the domain rejected the input (for example removing the owner).</summary>
     Invalid,
 
+    /// <summary>A bound of API.md's Limits table would be passed (projects per user, members, tasks, labels, comments).</summary>
+    LimitReached,
+
     /// <summary>The caller has as many of something in flight as they may (exports pending or running); retry later.</summary>
     TooManyRequests,
 }
@@ -39,6 +42,9 @@ public sealed record Reply<T>(
     public static Reply<T> Ok(T value) => new(Outcome.Ok, value);
 
     public static Reply<T> Fail(Outcome outcome, string detail) => new(outcome, default, detail);
+
+    /// <summary>A limit of API.md's table was reached; <paramref name="limit"/> names it for the caller.</summary>
+    public static Reply<T> Limit(string limit) => new(Outcome.LimitReached, default, limit);
 
     public Reply<TOther> As<TOther>() => new(Outcome, default, Detail);
 }

@@ -49,8 +49,18 @@ public sealed record ProjectMembership([property: Id(0)] IReadOnlyDictionary<str
     public ProjectRole? RoleOf(string userId) => Roles.TryGetValue(userId, out var role) ? role : null;
 }
 
+/// <summary>The bounds of API.md for projects, shared by the API's validation and the grains' own checks.</summary>
 public static class ProjectLimits
 {
     public const int NameMax = 200;
     public const int DescriptionMax = 2000;
+
+    /// <summary>Members of one project, the owner included.</summary>
+    public const int MembersMax = 500;
+
+    /// <summary>Tasks of one project.</summary>
+    public const int TasksMax = 100_000;
+
+    /// <summary>Labels of one project.</summary>
+    public const int LabelsMax = 100;
 }

@@ -34,8 +34,9 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("project-ids"), ReadOnly]
     Task<IReadOnlyList<string>> GetProjectIds();
 
+    /// <summary>Lists a project the user was added to; LimitReached at <see cref="UserLimits.ProjectsMax"/> projects.</summary>
     [Alias("join")]
-    Task JoinProject(string projectId);
+    Task<Reply<bool>> JoinProject(string projectId);
 
     [Alias("leave")]
     Task LeaveProject(string projectId);

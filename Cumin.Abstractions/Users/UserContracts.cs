@@ -23,6 +23,9 @@ public static class UserLimits
     public const int PasswordMin = 8;
     public const int PasswordMax = 128;
 
+    /// <summary>Projects a user belongs to, their own and shared ones together: it bounds the user's item.</summary>
+    public const int ProjectsMax = 1000;
+
     /// <summary>
     /// The key of the e-mail grain: <see cref="EmailAddresses.TryNormalize"/>'s, or for what cannot be an address (which
     /// registration refuses, so no account has it) the lower-cased text, so a login with it costs what any other does.

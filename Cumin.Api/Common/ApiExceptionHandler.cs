@@ -53,6 +53,13 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             };
         }
 
+        if (IsItemTooLarge(exception))
+        {
+            // The change would make a stored record (a user's, a project's) bigger than DynamoDB allows: nothing was
+            // written, and retrying cannot help. The caller's request is what would have grown it, so a 4xx.
+            return (409, Problems.LimitReachedTitle, "The change would make a stored record larger than the storage's 400 KB item limit; nothing was changed.");
+        }
+
         return IsDependencyDown(exception)
             ? (503, "Service unavailable", "A dependency is not answering; the request may be retried.")
             : (500, "Internal server error", "An unexpected error occurred.");
@@ -72,6 +79,20 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
 
         // ASP.NET Core's own binding messages name the parameter and the raw value, not our internals.
         return exception.Message;
+    }
+
+    private static bool IsItemTooLarge(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            var typeName = e is UnavailableExceptionFallbackException fallback ? fallback.ExceptionType : e.GetType().FullName;
+            if (typeName == "Cumin.Orleans.DynamoDB.DynamoDBItemTooLargeException")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>True when the cause is something outside this process not answering, so a retry may succeed.</summary>

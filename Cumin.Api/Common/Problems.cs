@@ -16,12 +16,18 @@ internal static class Problems
         Outcome.PreconditionFailed => Problem(StatusCodes.Status412PreconditionFailed, "Precondition failed", detail),
         Outcome.Unauthorized => Problem(StatusCodes.Status401Unauthorized, "Unauthorized", detail),
         Outcome.Invalid => Problem(StatusCodes.Status400BadRequest, "Bad request", detail),
+        Outcome.LimitReached => LimitReached(detail ?? "A limit of the service was reached."),
         Outcome.TooManyRequests => Problem(StatusCodes.Status429TooManyRequests, "Too many requests", detail),
         _ => Problem(StatusCodes.Status500InternalServerError, "Unexpected outcome", outcome.ToString()),
     };
 
     public static ProblemHttpResult NotFound(string detail = "The resource does not exist.") =>
         Problem(StatusCodes.Status404NotFound, "Not found", detail);
+
+    /// <summary>API.md: a limit of its table reached is 409 titled "Limit reached", the detail naming the limit.</summary>
+    public static ProblemHttpResult LimitReached(string detail) => Problem(StatusCodes.Status409Conflict, LimitReachedTitle, detail);
+
+    public const string LimitReachedTitle = "Limit reached";
 
     public static ProblemHttpResult BadRequest(string detail) => Problem(StatusCodes.Status400BadRequest, "Bad request", detail);
 

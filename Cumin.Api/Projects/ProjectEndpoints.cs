@@ -128,16 +128,10 @@ public static class ProjectEndpoints
 
         var project = grains.Of<IProjectGrain>(projectId);
         var callerId = user.Id();
-        // Only the owner learns whether an address is registered: everyone else is answered before the lookup.
-        var callerRole = await project.GetRole(callerId);
-        if (callerRole is null)
+        // Only those who may add members learn whether an address is registered: everyone else is answered before the lookup.
+        if (Permissions.Deny<Member>(await project.GetRole(callerId), ProjectAction.AddMember) is { } denied)
         {
-            return Problems.NotFound();
-        }
-
-        if (callerRole != ProjectRole.Owner)
-        {
-            return Problems.For(Cumin.Common.Outcome.Forbidden, "only the owner manages members");
+            return Problems.For(denied);
         }
 
         var userId = await grains.Of<IEmailGrain>(UserLimits.NormalizeEmail(body.Email!)).GetUserId();

@@ -24,7 +24,7 @@ public interface IExportCatalog
 /// <summary>One consistent Query, backwards, rather than one grain activation per job.</summary>
 public sealed class DynamoDBExportCatalog(IAmazonDynamoDB dynamoDb, IOptions<TableOptions> tables) : IExportCatalog
 {
-    private readonly string _table = tables.Value.Jobs;
+    private readonly string _table = tables.Value.NameOf(TableNames.Jobs);
 
     public async Task<IReadOnlyList<ExportView>> ListAsync(string userId, int limit, CancellationToken cancellationToken = default)
     {
@@ -128,14 +128,7 @@ internal static class ExportAttributes
         return true;
     }
 
-    private static ExportStatus? Status(string? name) => name switch
-    {
-        "pending" => ExportStatus.Pending,
-        "running" => ExportStatus.Running,
-        "done" => ExportStatus.Done,
-        "failed" => ExportStatus.Failed,
-        _ => null,
-    };
+    private static ExportStatus? Status(string? name) => WireNames.TryParse<ExportStatus>(name, out var status) ? status : null;
 
     private static string? String(Dictionary<string, AttributeValue> item, string name) =>
         item.TryGetValue(name, out var value) ? value.S : null;

@@ -61,14 +61,15 @@ public sealed partial class ProjectGrain(
         return Reply<ProjectView>.Ok(View(ProjectRole.Owner));
     }
 
-    public Task<Reply<ProjectView>> Get(string callerId) =>
-        Task.FromResult(RoleOrNull(callerId) is { } role
-            ? Reply<ProjectView>.Ok(View(role))
-            : NotFound<ProjectView>());
+    public Task<Reply<ProjectView>> Get(string callerId)
+    {
+        var role = RoleOrNull(callerId);
+        return Task.FromResult(Permissions.Deny<ProjectView>(role, ProjectAction.ViewProject) ?? Reply<ProjectView>.Ok(View(role!.Value)));
+    }
 
     public async Task<Reply<ProjectView>> Update(string callerId, ProjectPatch patch)
     {
-        if (Check(callerId, ProjectRole.Editor) is { } denied)
+        if (Check(callerId, ProjectAction.UpdateProject) is { } denied)
         {
             return denied.As<ProjectView>();
         }
@@ -92,7 +93,7 @@ public sealed partial class ProjectGrain(
 
     public async Task<Reply<bool>> Delete(string callerId)
     {
-        if (Check(callerId, ProjectRole.Owner) is { } denied)
+        if (Check(callerId, ProjectAction.DeleteProject) is { } denied)
         {
             return denied;
         }
@@ -110,7 +111,7 @@ public sealed partial class ProjectGrain(
             // Every task grain is purged and gone, so none is left to be told that the membership went with the project.
             _watchers.Clear();
             var members = state.State.Members.Select(m => m.UserId).ToList();
-            await state.ClearStateAsync();
+            await state.ClearOrDeactivateAsync(this);
             await Task.WhenAll(members.Select(m => GrainFactory.Of<IUserGrain>(m).LeaveProject(Id)));
         }
         finally
@@ -123,13 +124,12 @@ public sealed partial class ProjectGrain(
     }
 
     public Task<Reply<IReadOnlyList<Member>>> GetMembers(string callerId) =>
-        Task.FromResult(RoleOrNull(callerId) is null
-            ? NotFound<IReadOnlyList<Member>>()
-            : Reply<IReadOnlyList<Member>>.Ok(state.State.Members.Select(m => m.ToMember()).ToList()));
+        Task.FromResult(Permissions.Deny<IReadOnlyList<Member>>(RoleOrNull(callerId), ProjectAction.ViewMembers)
+            ?? Reply<IReadOnlyList<Member>>.Ok(state.State.Members.Select(m => m.ToMember()).ToList()));
 
     public async Task<Reply<Member>> AddMember(string callerId, Member member)
     {
-        if (Check(callerId, ProjectRole.Owner) is { } denied)
+        if (Check(callerId, ProjectAction.AddMember) is { } denied)
         {
             return denied.As<Member>();
         }
@@ -144,9 +144,19 @@ public sealed partial class ProjectGrain(
             return Reply<Member>.Fail(Outcome.Conflict, "this user is already a member");
         }
 
+        if (state.State.Members.Count >= ProjectLimits.MembersMax)
+        {
+            return Reply<Member>.Limit($"a project has at most {ProjectLimits.MembersMax} members");
+        }
+
         // The user's list of projects is a superset of their memberships (the project is the authority),
         // so it is extended first: a failure after this leaves a harmless extra entry, never a hidden membership.
-        await GrainFactory.Of<IUserGrain>(member.UserId).JoinProject(Id);
+        var joined = await GrainFactory.Of<IUserGrain>(member.UserId).JoinProject(Id);
+        if (!joined.IsOk)
+        {
+            return joined.As<Member>();
+        }
+
         state.State.Members.Add(new MemberState
         {
             UserId = member.UserId,
@@ -162,7 +172,8 @@ public sealed partial class ProjectGrain(
 
     public async Task<Reply<bool>> RemoveMember(string callerId, string userId)
     {
-        if (Check(callerId, ProjectRole.Owner) is { } denied)
+        var leaving = userId == callerId;
+        if (Check(callerId, leaving ? ProjectAction.LeaveProject : ProjectAction.RemoveMember) is { } denied)
         {
             return denied;
         }
@@ -175,7 +186,9 @@ public sealed partial class ProjectGrain(
 
         if (member.Role == ProjectRole.Owner)
         {
-            return Reply<bool>.Fail(Outcome.Conflict, "the owner cannot be removed");
+            return Reply<bool>.Fail(Outcome.Conflict, leaving
+                ? "the owner cannot leave the project; delete it instead"
+                : "the owner cannot be removed");
         }
 
         state.State.Members.Remove(member);
@@ -224,7 +237,7 @@ public sealed partial class ProjectGrain(
 
     public async Task<Reply<TaskItem>> CreateTask(string callerId, TaskDraft draft)
     {
-        if (Check(callerId, ProjectRole.Editor) is { } denied)
+        if (Check(callerId, ProjectAction.CreateTask) is { } denied)
         {
             return denied.As<TaskItem>();
         }
@@ -234,9 +247,9 @@ public sealed partial class ProjectGrain(
 
     public async Task<Reply<TaskPage>> ListTasks(string callerId, TaskItemStatus? status, int limit, string? cursor)
     {
-        if (RoleOrNull(callerId) is null)
+        if (Check(callerId, ProjectAction.ViewTasks) is { } denied)
         {
-            return NotFound<TaskPage>();
+            return denied.As<TaskPage>();
         }
 
         if (limit is < 1 or > TaskLimits.PageMax)
@@ -289,12 +302,8 @@ public sealed partial class ProjectGrain(
     private ProjectRole? RoleOrNull(string userId) =>
         !state.RecordExists || _deleting ? null : state.State.Members.Find(m => m.UserId == userId)?.Role;
 
-    private Reply<bool>? Check(string callerId, ProjectRole needed) => RoleOrNull(callerId) switch
-    {
-        null => NotFound<bool>(),
-        { } role when role < needed => Reply<bool>.Fail(Outcome.Forbidden, $"this needs the {needed.ToString().ToLowerInvariant()} role"),
-        _ => null,
-    };
+    /// <summary>What <see cref="Permissions"/> says about the caller doing <paramref name="action"/>: null when allowed.</summary>
+    private Reply<bool>? Check(string callerId, ProjectAction action) => Permissions.Deny<bool>(RoleOrNull(callerId), action);
 
     private ProjectView View(ProjectRole role)
     {

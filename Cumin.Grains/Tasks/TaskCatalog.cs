@@ -25,7 +25,7 @@ public interface ITaskCatalog
 /// </summary>
 public sealed class DynamoDBTaskCatalog(IAmazonDynamoDB dynamoDb, IOptions<TableOptions> tables) : ITaskCatalog
 {
-    private readonly string _table = tables.Value.Tasks;
+    private readonly string _table = tables.Value.NameOf(TableNames.Tasks);
 
     public async Task<TaskPage?> ListAsync(string projectId, TaskItemStatus? status, int limit, string? cursor, CancellationToken cancellationToken = default)
     {
@@ -50,8 +50,8 @@ public sealed class DynamoDBTaskCatalog(IAmazonDynamoDB dynamoDb, IOptions<Table
         if (status is { } wanted)
         {
             request.FilterExpression = "#status = :status";
-            request.ExpressionAttributeNames = new() { ["#status"] = "status" };
-            request.ExpressionAttributeValues[":status"] = new AttributeValue { S = TaskAttributes.StatusName(wanted) };
+            request.ExpressionAttributeNames = new() { ["#status"] = TaskAttributes.Status };
+            request.ExpressionAttributeValues[":status"] = new AttributeValue { S = WireNames.Of(wanted) };
         }
 
         // One more than asked for tells whether a next page exists, so the last page's cursor is null.
@@ -62,7 +62,7 @@ public sealed class DynamoDBTaskCatalog(IAmazonDynamoDB dynamoDb, IOptions<Table
             var response = await dynamoDb.QueryAsync(request, cancellationToken);
             foreach (var item in response.Items ?? [])
             {
-                if (items.Count <= limit && TaskAttributes.TryRead(item, out var task))
+                if (items.Count <= limit && TaskItemReader.TryRead(item, out var task))
                 {
                     items.Add(task);
                 }
@@ -88,7 +88,7 @@ public sealed class DynamoDBTaskCatalog(IAmazonDynamoDB dynamoDb, IOptions<Table
             TableName = _table,
             ConsistentRead = true,
             KeyConditionExpression = "pk = :pk",
-            ProjectionExpression = "sk",
+            ProjectionExpression = KeyAttributes.Sort,
             ExpressionAttributeValues = new() { [":pk"] = new AttributeValue { S = projectId } },
         };
         do
@@ -96,7 +96,7 @@ public sealed class DynamoDBTaskCatalog(IAmazonDynamoDB dynamoDb, IOptions<Table
             var response = await dynamoDb.QueryAsync(request, cancellationToken);
             foreach (var item in response.Items ?? [])
             {
-                yield return item["sk"].S;
+                yield return item[KeyAttributes.Sort].S;
             }
 
             request.ExclusiveStartKey = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
@@ -128,35 +128,30 @@ public sealed class DynamoDBTaskCatalog(IAmazonDynamoDB dynamoDb, IOptions<Table
 }
 
 /// <summary>Reads a task item (the shape the grain storage writes) without going through a grain.</summary>
-internal static class TaskAttributes
+internal static class TaskItemReader
 {
-    public static string StatusName(TaskItemStatus status) => status switch
-    {
-        TaskItemStatus.Todo => "todo",
-        TaskItemStatus.InProgress => "in_progress",
-        _ => "done",
-    };
-
     public static bool TryRead(Dictionary<string, AttributeValue> item, out TaskItem task)
     {
         task = null!;
-        if (!TryGet(item, "id", out var id) || !TryGet(item, "projectId", out var projectId)
-            || !TryGet(item, "title", out var title) || !TryGet(item, "status", out var status)
-            || !TryGet(item, "priority", out var priority) || !TryGet(item, "createdAt", out var createdAt)
-            || !TryGet(item, "updatedAt", out var updatedAt))
+        if (!TryGet(item, TaskAttributes.Id, out var id) || !TryGet(item, TaskAttributes.ProjectId, out var projectId)
+            || !TryGet(item, TaskAttributes.Title, out var title) || !TryGet(item, TaskAttributes.Status, out var statusName)
+            || !WireNames.TryParse<TaskItemStatus>(statusName, out var status)
+            || !TryGet(item, TaskAttributes.Priority, out var priorityName)
+            || !WireNames.TryParse<TaskPriority>(priorityName, out var priority)
+            || !TryGet(item, TaskAttributes.CreatedAt, out var createdAt) || !TryGet(item, TaskAttributes.UpdatedAt, out var updatedAt))
         {
             return false;
         }
 
-        TryGet(item, "description", out var description);
-        var version = item.TryGetValue("version", out var v) && v.N is { } n ? long.Parse(n, CultureInfo.InvariantCulture) : 0;
+        TryGet(item, TaskAttributes.Description, out var description);
+        var version = item.TryGetValue(TaskAttributes.Version, out var v) && v.N is { } n ? long.Parse(n, CultureInfo.InvariantCulture) : 0;
         task = new TaskItem(
             id,
             projectId,
             title,
             description,
-            status switch { "todo" => TaskItemStatus.Todo, "in_progress" => TaskItemStatus.InProgress, _ => TaskItemStatus.Done },
-            priority switch { "low" => TaskPriority.Low, "high" => TaskPriority.High, _ => TaskPriority.Medium },
+            status,
+            priority,
             DateTimeOffset.Parse(createdAt, CultureInfo.InvariantCulture),
             DateTimeOffset.Parse(updatedAt, CultureInfo.InvariantCulture),
             version);

@@ -47,7 +47,7 @@ public sealed class TaskGrain(
 
     public async Task<Reply<TaskItem>> Update(string callerId, TaskPatch patch, long? expectedVersion)
     {
-        var denied = await CheckCanEdit(callerId);
+        var denied = await Check(callerId, ProjectAction.UpdateTask);
         if (denied is not null)
         {
             return denied.As<TaskItem>();
@@ -86,13 +86,14 @@ public sealed class TaskGrain(
 
     public async Task<Reply<bool>> Delete(string callerId)
     {
-        var denied = await CheckCanEdit(callerId);
+        var denied = await Check(callerId, ProjectAction.DeleteTask);
         if (denied is not null)
         {
             return denied.As<bool>();
         }
 
-        await state.ClearStateAsync();
+        // A delete that failed may still have landed: the activation must not go on showing the task.
+        await state.ClearOrDeactivateAsync(this);
         DeactivateOnIdle();
         return Reply<bool>.Ok(true);
     }
@@ -151,7 +152,7 @@ public sealed class TaskGrain(
         Remember(null);
         if (state.RecordExists)
         {
-            await state.ClearStateAsync();
+            await state.ClearOrDeactivateAsync(this);
         }
 
         DeactivateOnIdle();
@@ -180,7 +181,7 @@ public sealed class TaskGrain(
         _membershipAskedAt = timeProvider.GetUtcNow();
     }
 
-    private async Task<Reply<bool>?> CheckCanEdit(string callerId)
+    private async Task<Reply<bool>?> Check(string callerId, ProjectAction action)
     {
         var role = await RoleOf(callerId);
         if (role is null || !state.RecordExists)
@@ -188,9 +189,7 @@ public sealed class TaskGrain(
             return Reply<bool>.Fail(Outcome.NotFound, "task not found");
         }
 
-        return role < ProjectRole.Editor
-            ? Reply<bool>.Fail(Outcome.Forbidden, "viewers cannot change tasks")
-            : null;
+        return Permissions.Deny<bool>(role, action);
     }
 
     /// <summary>A failed write must not leave memory ahead of storage, or reads would show what was never stored.</summary>

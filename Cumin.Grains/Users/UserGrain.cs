@@ -156,6 +156,11 @@ public sealed partial class UserGrain(
             return Reply<ProjectView>.Fail(Outcome.NotFound, "user not found");
         }
 
+        if (await ProjectsLeftAsync() <= 0)
+        {
+            return Reply<ProjectView>.Limit($"a user belongs to at most {UserLimits.ProjectsMax} projects");
+        }
+
         var projectId = SortableId.Shared.Next();
         // Listed first, created second: a failure in between leaves a harmless extra id, filtered out when listing.
         state.State.ProjectIds.Add(projectId);
@@ -174,13 +179,20 @@ public sealed partial class UserGrain(
     public Task<IReadOnlyList<string>> GetProjectIds() =>
         Task.FromResult<IReadOnlyList<string>>(state.RecordExists ? [.. state.State.ProjectIds] : []);
 
-    public async Task JoinProject(string projectId)
+    public async Task<Reply<bool>> JoinProject(string projectId)
     {
         if (state.RecordExists && !state.State.ProjectIds.Contains(projectId))
         {
+            if (await ProjectsLeftAsync() <= 0)
+            {
+                return Reply<bool>.Limit($"a user belongs to at most {UserLimits.ProjectsMax} projects");
+            }
+
             state.State.ProjectIds.Add(projectId);
             await state.WriteOrDeactivateAsync(this);
         }
+
+        return Reply<bool>.Ok(true);
     }
 
     public async Task LeaveProject(string projectId)
@@ -194,9 +206,10 @@ public sealed partial class UserGrain(
     public async Task<Reply<ExportView>> StartExport(string projectId)
     {
         // GetRole interleaves, so asking the project from here cannot deadlock with a project calling this user.
-        if (!state.RecordExists || await GrainFactory.Of<IProjectGrain>(projectId).GetRole(Id) is null)
+        var role = state.RecordExists ? await GrainFactory.Of<IProjectGrain>(projectId).GetRole(Id) : null;
+        if (Permissions.Deny<ExportView>(role, ProjectAction.StartExport) is { } denied)
         {
-            return Reply<ExportView>.Fail(Outcome.NotFound, "project not found");
+            return denied;
         }
 
         if (state.State.ActiveExports.Count >= ExportLimits.ActivePerUser && !await FreeExportPlacesAsync())
@@ -340,6 +353,31 @@ public sealed partial class UserGrain(
 
         // One-way calls: this awaits the sending, never an API host.
         await _observers.Notify(observer => observer.Notify(notification));
+    }
+
+    /// <summary>
+    /// How many more projects the user may join. The list is a superset of the user's memberships (an id stays when a
+    /// creation failed half-way or a removal could not reach this grain), so at the limit the ids of projects that no
+    /// longer count the user as a member are dropped first: only real memberships count against the limit.
+    /// </summary>
+    private async Task<int> ProjectsLeftAsync()
+    {
+        var ids = state.State.ProjectIds;
+        if (ids.Count < UserLimits.ProjectsMax)
+        {
+            return UserLimits.ProjectsMax - ids.Count;
+        }
+
+        // GetRole interleaves, so a project that is calling this grain still answers.
+        var roles = await Task.WhenAll(ids.Select(id => GrainFactory.Of<IProjectGrain>(id).GetRole(Id)));
+        var stale = ids.Where((_, i) => roles[i] is null).ToHashSet(StringComparer.Ordinal);
+        if (stale.Count > 0)
+        {
+            ids.RemoveAll(stale.Contains);
+            await state.WriteOrDeactivateAsync(this);
+        }
+
+        return UserLimits.ProjectsMax - ids.Count;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "User {UserId} ignored a '{Type}' message about export {ExportId}")]

@@ -149,7 +149,7 @@ public sealed partial class AggregatorFunction : IStreamEventFunction
                 return Malformed(element, record, $"unknown eventName '{record.EventName}'");
             }
 
-            return StringKey(data.Keys, "pk") is { } projectId
+            return StringKey(data.Keys, KeyAttributes.Partition) is { } projectId
                 ? new ProjectRemoval(projectId, sequence)
                 : Malformed(element, record, "missing key pk");
         }
@@ -159,7 +159,7 @@ public sealed partial class AggregatorFunction : IStreamEventFunction
 
     private object? ReadTaskRecord(JsonElement element, DynamoDbStreamRecord record, StreamRecordData data, BigInteger sequence)
     {
-        if (StringKey(data.Keys, "pk") is not { } projectId || StringKey(data.Keys, "sk") is not { } taskId)
+        if (StringKey(data.Keys, KeyAttributes.Partition) is not { } projectId || StringKey(data.Keys, KeyAttributes.Sort) is not { } taskId)
         {
             return Malformed(element, record, "missing key pk or sk");
         }
@@ -175,8 +175,8 @@ public sealed partial class AggregatorFunction : IStreamEventFunction
                     return Malformed(element, record, "no NewImage (the tasks stream must be NEW_AND_OLD_IMAGES)");
                 }
 
-                var status = data.NewImage.TryGetValue("status", out var value) ? value.S : null;
-                return TaskStatuses.IsKnown(status)
+                var status = data.NewImage.TryGetValue(TaskAttributes.Status, out var value) ? value.S : null;
+                return TaskStatusNames.IsKnown(status)
                     ? new TaskChange(projectId, taskId, sequence, status)
                     : Malformed(element, record, $"NewImage has no known status ('{status}')");
             default:
@@ -227,7 +227,7 @@ public sealed partial class AggregatorFunction : IStreamEventFunction
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddLambdaSecrets().Build();
         var connectionString = configuration.GetConnectionString("Postgres")
                                ?? throw new InvalidOperationException($"Set {LambdaSecrets.PostgresConnectionStringKey.Replace(":", "__", StringComparison.Ordinal)} (or ConnectionStrings__Postgres).");
-        var tables = configuration.GetSection(TableOptions.SectionName).Get<TableOptions>() ?? new TableOptions();
+        var tables = configuration.GetSection(TableOptions.Section).Get<TableOptions>() ?? new TableOptions();
         var loggerFactory = LoggerFactory.Create(logging => logging
             .AddConfiguration(configuration.GetSection("Logging"))
             .AddJsonConsole());

@@ -212,13 +212,13 @@ public sealed partial class ProjectCountsStore(
     {
         switch (status)
         {
-            case TaskStatuses.Todo:
+            case TaskStatusNames.Todo:
                 delta[0] += by;
                 break;
-            case TaskStatuses.InProgress:
+            case TaskStatusNames.InProgress:
                 delta[1] += by;
                 break;
-            case TaskStatuses.Done:
+            case TaskStatusNames.Done:
                 delta[2] += by;
                 break;
         }

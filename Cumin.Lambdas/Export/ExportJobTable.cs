@@ -40,7 +40,7 @@ public sealed class ExportJobTable(IAmazonDynamoDB dynamoDb, string tableName)
     private static readonly Dictionary<string, string> Names = new()
     {
         ["#status"] = "status",
-        ["#etag"] = "etag",
+        ["#etag"] = KeyAttributes.ETag,
         ["#attempt"] = "attempt",
     };
 
@@ -63,8 +63,8 @@ public sealed class ExportJobTable(IAmazonDynamoDB dynamoDb, string tableName)
             ExpressionAttributeNames = new(Names) { ["#startedAt"] = "startedAt" },
             ExpressionAttributeValues = new()
             {
-                [":running"] = S("running"),
-                [":pending"] = S("pending"),
+                [":running"] = S(ExportStatusNames.Running),
+                [":pending"] = S(ExportStatusNames.Pending),
                 [":now"] = S(Timestamp(now)),
                 [":attempt"] = S(attempt),
                 [":one"] = new AttributeValue { N = "1" },
@@ -81,7 +81,7 @@ public sealed class ExportJobTable(IAmazonDynamoDB dynamoDb, string tableName)
             var item = refused.Item is { Count: > 0 } current ? current : await GetAsync(job, cancellationToken);
             return item is null
                 ? (JobClaim.Missing, null)
-                : (StatusOf(item) is "done" or "failed" ? JobClaim.Finished : JobClaim.Busy, item);
+                : (StatusOf(item) is ExportStatusNames.Done or ExportStatusNames.Failed ? JobClaim.Finished : JobClaim.Busy, item);
         }
     }
 
@@ -90,9 +90,9 @@ public sealed class ExportJobTable(IAmazonDynamoDB dynamoDb, string tableName)
     {
         var values = new Dictionary<string, AttributeValue>
         {
-            [":running"] = S("running"),
+            [":running"] = S(ExportStatusNames.Running),
             [":attempt"] = S(attempt),
-            [":status"] = S(outcome.Succeeded ? "done" : "failed"),
+            [":status"] = S(outcome.Succeeded ? ExportStatusNames.Done : ExportStatusNames.Failed),
             [":now"] = S(Timestamp(now)),
             [":one"] = new AttributeValue { N = "1" },
         };
@@ -149,20 +149,20 @@ public sealed class ExportJobTable(IAmazonDynamoDB dynamoDb, string tableName)
     public static ExportNotificationMessage? MessageOf(ExportJob job, Dictionary<string, AttributeValue> item)
     {
         var status = StatusOf(item);
-        if (status is not ("done" or "failed"))
+        if (status is not (ExportStatusNames.Done or ExportStatusNames.Failed))
         {
             return null;
         }
 
         return new ExportNotificationMessage(
-            status == "done" ? ExportNotificationMessage.Completed : ExportNotificationMessage.Failed,
+            status == ExportStatusNames.Done ? ExportNotificationMessage.Completed : ExportNotificationMessage.Failed,
             job.UserId,
             job.ExportId,
             job.ProjectId,
             Text(item, "url"),
             Text(item, "urlExpiresAt") is { } expires ? DateTimeOffset.Parse(expires, CultureInfo.InvariantCulture) : null,
             item.TryGetValue("taskCount", out var count) && count.N is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : null,
-            Text(item, "error") ?? (status == "failed" ? "the export failed" : null));
+            Text(item, "error") ?? (status == ExportStatusNames.Failed ? "the export failed" : null));
     }
 
     /// <summary>API.md's timestamp form: UTC, milliseconds, <c>Z</c>.</summary>
@@ -177,5 +177,5 @@ public sealed class ExportJobTable(IAmazonDynamoDB dynamoDb, string tableName)
     private static AttributeValue S(string value) => new() { S = value };
 
     private static Dictionary<string, AttributeValue> Key(ExportJob job) =>
-        new() { ["pk"] = S(job.UserId), ["sk"] = S(job.ExportId) };
+        new() { [KeyAttributes.Partition] = S(job.UserId), [KeyAttributes.Sort] = S(job.ExportId) };
 }

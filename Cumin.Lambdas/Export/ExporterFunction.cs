@@ -280,7 +280,7 @@ public sealed partial class ExporterFunction : IStreamEventFunction
             new GetItemRequest
             {
                 TableName = _projectsTable,
-                Key = new() { ["pk"] = new AttributeValue { S = job.ProjectId } },
+                Key = new() { [KeyAttributes.Partition] = new AttributeValue { S = job.ProjectId } },
                 ConsistentRead = true,
                 ProjectionExpression = "#id, #members",
                 ExpressionAttributeNames = new() { ["#id"] = "id", ["#members"] = "members" },
@@ -360,7 +360,7 @@ public sealed partial class ExporterFunction : IStreamEventFunction
 
         var image = data.NewImage;
         string? Text(string name) => image is not null && image.TryGetValue(name, out var value) && value.S is { Length: > 0 } s ? s : null;
-        if (Text("pk") is not { } userId || Text("sk") is not { } exportId || Text("projectId") is not { } projectId)
+        if (Text(KeyAttributes.Partition) is not { } userId || Text(KeyAttributes.Sort) is not { } exportId || Text("projectId") is not { } projectId)
         {
             LogSkippedRecord(_logger, data.SequenceNumber, record.EventId ?? "?", "NewImage lacks pk, sk or projectId (the jobs stream must be NEW_IMAGE)");
             return null;
@@ -373,7 +373,7 @@ public sealed partial class ExporterFunction : IStreamEventFunction
     {
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
         var options = ExporterClients.BindOptions(configuration);
-        var tables = configuration.GetSection(TableOptions.SectionName).Get<TableOptions>() ?? new TableOptions();
+        var tables = configuration.GetSection(TableOptions.Section).Get<TableOptions>() ?? new TableOptions();
         var loggerFactory = LoggerFactory.Create(logging => logging
             .AddConfiguration(configuration.GetSection("Logging"))
             .AddJsonConsole());

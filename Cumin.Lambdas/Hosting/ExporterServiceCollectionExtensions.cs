@@ -18,7 +18,7 @@ public static class ExporterServiceCollectionExtensions
     public static IServiceCollection AddExporter(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<TableOptions>().Bind(configuration.GetSection(TableOptions.SectionName));
+        services.AddOptions<TableOptions>().Bind(configuration.GetSection(TableOptions.Section));
         services.AddOptions<ExporterOptions>()
             .Bind(configuration.GetSection(ExporterOptions.SectionName))
             .Configure(options =>

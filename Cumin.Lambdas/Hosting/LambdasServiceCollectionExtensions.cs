@@ -81,7 +81,7 @@ public static class LambdasServiceCollectionExtensions
     }
 
     private static void AddTableOptions(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddOptions<TableOptions>().Bind(configuration.GetSection(TableOptions.SectionName));
+        services.AddOptions<TableOptions>().Bind(configuration.GetSection(TableOptions.Section));
 }
 
 /// <summary>Registers (table → function) pairs with the local event-source runner.</summary>

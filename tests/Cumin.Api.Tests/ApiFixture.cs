@@ -115,6 +115,9 @@ public class ApiFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>The silo's own grain factory, for tests that must set up more state than HTTP calls could in time.</summary>
+    public IGrainFactory Grains => _silo!.Services.GetRequiredService<IGrainFactory>();
+
     /// <summary>An anonymous client of the API.</summary>
     public HttpClient Client() => Api.Client();
 

@@ -152,6 +152,23 @@ public sealed class ProjectTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_member_leaves_a_project_and_the_owner_cannot()
+    {
+        var owner = await fixture.NewUserAsync("Owner");
+        var editor = await fixture.NewUserAsync("Editor");
+        var projectId = await owner.CreateProjectAsync();
+        await owner.AddMemberAsync(projectId, editor, "editor");
+
+        await HttpAssert.ProblemAsync(await owner.Client.DeleteAsync($"/api/projects/{projectId}/members/{owner.Id}"), HttpStatusCode.Conflict);
+        Assert.Equal(HttpStatusCode.NoContent, (await editor.Client.DeleteAsync($"/api/projects/{projectId}/members/{editor.Id}")).StatusCode);
+
+        await HttpAssert.ProblemAsync(await editor.Client.GetAsync($"/api/projects/{projectId}"), HttpStatusCode.NotFound);
+        Assert.Empty((await HttpAssert.OkAsync(await editor.Client.GetAsync("/api/projects"))).GetProperty("items").EnumerateArray());
+        var members = await HttpAssert.OkAsync(await owner.Client.GetAsync($"/api/projects/{projectId}/members"));
+        Assert.Equal([owner.Id], members.GetProperty("items").EnumerateArray().Select(m => m.GetProperty("userId").GetString()));
+    }
+
+    [Fact]
     public async Task Deleting_a_project_takes_its_tasks_and_memberships_with_it()
     {
         var owner = await fixture.NewUserAsync("Owner");

@@ -21,6 +21,9 @@ public sealed class GrainCluster : IAsyncLifetime
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
+    /// <summary>Storage faults a test arms for one item; the silos' DynamoDB client applies them.</summary>
+    public StorageFaults Faults { get; } = new();
+
     /// <summary>Every grain call the silos received, counted by grain id and method name.</summary>
     public GrainCallCounter Calls { get; } = new();
 
@@ -36,6 +39,7 @@ public sealed class GrainCluster : IAsyncLifetime
         {
             silo.Services.AddSingleton<TimeProvider>(Clock);
             silo.AddCuminSilo(configuration, clustering: false);
+            silo.Services.AddSingleton<Amazon.DynamoDBv2.IAmazonDynamoDB>(_ => new FaultInjectingDynamoDB(Faults));
             silo.AddIncomingGrainCallFilter(context =>
             {
                 Calls.Count(context.TargetId, context.InterfaceMethod.Name);

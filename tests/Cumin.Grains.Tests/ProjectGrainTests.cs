@@ -118,4 +118,76 @@ public sealed class ProjectGrainTests(GrainCluster fixture)
         Assert.Equal(Outcome.Invalid, (await project.ListTasks(owner.Id, null, 0, null)).Outcome);
         Assert.Equal(Outcome.Invalid, (await project.ListTasks(owner.Id, null, 10, "%%%")).Outcome);
     }
+
+    [Fact]
+    public async Task A_member_may_leave_and_the_owner_may_not()
+    {
+        var owner = await Grains.RegisterAsync("Owner");
+        var viewer = await Grains.RegisterAsync("Viewer");
+        var projectId = await Grains.CreateProjectAsync(owner);
+        var project = Grains.GetGrain<IProjectGrain>(projectId);
+        Assert.True((await project.AddMember(owner.Id, viewer.AsMember(ProjectRole.Viewer))).IsOk);
+
+        // A viewer may not remove anyone else, but may remove themself.
+        Assert.Equal(Outcome.Forbidden, (await project.RemoveMember(viewer.Id, owner.Id)).Outcome);
+        Assert.True((await project.RemoveMember(viewer.Id, viewer.Id)).IsOk);
+        Assert.Null(await project.GetRole(viewer.Id));
+        Assert.DoesNotContain(projectId, await Grains.GetGrain<IUserGrain>(viewer.Id).GetProjectIds());
+        Assert.Equal(Outcome.NotFound, (await project.RemoveMember(viewer.Id, viewer.Id)).Outcome);
+
+        var refused = await project.RemoveMember(owner.Id, owner.Id);
+        Assert.Equal(Outcome.Conflict, refused.Outcome);
+        Assert.Equal(ProjectRole.Owner, await project.GetRole(owner.Id));
+    }
+
+    [Fact]
+    public async Task A_project_takes_at_most_500_members()
+    {
+        var owner = await Grains.RegisterAsync("Owner");
+        var projectId = await Grains.CreateProjectAsync(owner);
+        var project = Grains.GetGrain<IProjectGrain>(projectId);
+        // Members need no account for this: the project keeps their name and e-mail as given.
+        for (var i = 1; i < ProjectLimits.MembersMax; i++)
+        {
+            var member = new Member($"member-{i:D3}-{Guid.NewGuid():N}", $"Member {i}", $"member{i}@example.com", ProjectRole.Viewer);
+            Assert.True((await project.AddMember(owner.Id, member)).IsOk);
+        }
+
+        var oneTooMany = await project.AddMember(owner.Id, new Member($"late-{Guid.NewGuid():N}", "Late", "late@example.com", ProjectRole.Viewer));
+        Assert.Equal(Outcome.LimitReached, oneTooMany.Outcome);
+        Assert.Contains("500", oneTooMany.Detail, StringComparison.Ordinal);
+        Assert.Equal(ProjectLimits.MembersMax, (await project.GetMembers(owner.Id)).Value!.Count);
+    }
+
+    /// <summary>Issue 12, finding 2: nobody can push a user's record past DynamoDB's item limit by sharing projects with them.</summary>
+    [Fact]
+    public async Task A_user_belongs_to_at_most_1000_projects_and_still_signs_in()
+    {
+        var attacker = await Grains.RegisterAsync("Attacker");
+        var victim = await Grains.RegisterAsync("Victim");
+        var attackerGrain = Grains.GetGrain<IUserGrain>(attacker.Id);
+        for (var i = 0; i < UserLimits.ProjectsMax; i++)
+        {
+            var created = await attackerGrain.CreateProject(new ProjectDraft($"p{i}", null));
+            Assert.True(created.IsOk, created.Detail);
+            Assert.True((await Grains.GetGrain<IProjectGrain>(created.Value!.Id).AddMember(attacker.Id, victim.AsMember(ProjectRole.Viewer))).IsOk);
+        }
+
+        Assert.Equal(Outcome.LimitReached, (await attackerGrain.CreateProject(new ProjectDraft("one more", null))).Outcome);
+        Assert.Equal(Outcome.LimitReached, (await Grains.GetGrain<IUserGrain>(victim.Id).CreateProject(new ProjectDraft("mine", null))).Outcome);
+
+        // Another owner cannot add the victim either, and their project is left as it was.
+        var other = await Grains.RegisterAsync("Other");
+        var otherProject = Grains.GetGrain<IProjectGrain>(await Grains.CreateProjectAsync(other));
+        Assert.Equal(Outcome.LimitReached, (await otherProject.AddMember(other.Id, victim.AsMember(ProjectRole.Editor))).Outcome);
+        Assert.Single((await otherProject.GetMembers(other.Id)).Value!);
+
+        Assert.Equal(UserLimits.ProjectsMax, (await Grains.GetGrain<IUserGrain>(victim.Id).GetProjectIds()).Count);
+        Assert.True((await Grains.GetGrain<IEmailGrain>(UserLimits.NormalizeEmail(victim.Email)).SignIn("correct horse")).IsOk);
+
+        // Leaving one frees a place.
+        var left = (await Grains.GetGrain<IUserGrain>(victim.Id).GetProjectIds())[0];
+        Assert.True((await Grains.GetGrain<IProjectGrain>(left).RemoveMember(victim.Id, victim.Id)).IsOk);
+        Assert.True((await otherProject.AddMember(other.Id, victim.AsMember(ProjectRole.Editor))).IsOk);
+    }
 }

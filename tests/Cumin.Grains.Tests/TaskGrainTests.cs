@@ -118,4 +118,20 @@ public sealed class TaskGrainTests(GrainCluster fixture)
         Assert.True(updated.UpdatedAt - created.CreatedAt >= TimeSpan.FromMinutes(5));
         Assert.Equal(created.CreatedAt, updated.CreatedAt);
     }
+
+    /// <summary>Issue 12, finding 19: a delete that failed for the caller may have landed; the activation must not show the task.</summary>
+    [Fact]
+    public async Task A_delete_whose_answer_is_lost_leaves_no_activation_showing_the_task()
+    {
+        var owner = await Grains.RegisterAsync();
+        var projectId = await Grains.CreateProjectAsync(owner);
+        var created = (await Grains.GetGrain<IProjectGrain>(projectId).CreateTask(owner.Id, new TaskDraft("t", null, TaskItemStatus.Todo, TaskPriority.Low))).Value!;
+        var task = Grains.GetGrain<ITaskGrain>(ITaskGrain.KeyOf(projectId, created.Id));
+        Assert.True((await task.Get(owner.Id)).IsOk);
+
+        fixture.Faults.LoseNextDeleteAnswer(created.Id);
+        await Assert.ThrowsAnyAsync<Exception>(() => task.Delete(owner.Id));
+
+        Assert.Equal(Outcome.NotFound, (await task.Get(owner.Id)).Outcome);
+    }
 }

@@ -66,12 +66,12 @@ public sealed class AggregatorFunctionTests(AggregatorFixture fixture) : IClassF
         var project = NewId();
 
         var response = await Handle(
-            _events.Insert(project, "a", 1, TaskStatuses.Todo),
-            _events.Insert(project, "b", 2, TaskStatuses.Todo),
-            _events.Insert(project, "c", 3, TaskStatuses.InProgress),
-            _events.Modify(project, "a", 4, TaskStatuses.Todo, TaskStatuses.Done),
-            _events.Modify(project, "b", 5, TaskStatuses.Todo, TaskStatuses.Todo),
-            _events.Remove(project, "c", 6, TaskStatuses.InProgress));
+            _events.Insert(project, "a", 1, TaskStatusNames.Todo),
+            _events.Insert(project, "b", 2, TaskStatusNames.Todo),
+            _events.Insert(project, "c", 3, TaskStatusNames.InProgress),
+            _events.Modify(project, "a", 4, TaskStatusNames.Todo, TaskStatusNames.Done),
+            _events.Modify(project, "b", 5, TaskStatusNames.Todo, TaskStatusNames.Todo),
+            _events.Remove(project, "c", 6, TaskStatusNames.InProgress));
 
         Assert.Equal("""{"batchItemFailures":[]}""", response);
         Assert.Equal(new StatusCounts(1, 0, 1), await fixture.Counts.Of(project));
@@ -83,15 +83,15 @@ public sealed class AggregatorFunctionTests(AggregatorFixture fixture) : IClassF
         var project = NewId();
         DynamoDbStreamRecord[] batch =
         [
-            _events.Insert(project, "a", 10, TaskStatuses.Todo),
-            _events.Insert(project, "b", 11, TaskStatuses.InProgress),
-            _events.Modify(project, "a", 12, TaskStatuses.Todo, TaskStatuses.Done),
+            _events.Insert(project, "a", 10, TaskStatusNames.Todo),
+            _events.Insert(project, "b", 11, TaskStatusNames.InProgress),
+            _events.Modify(project, "a", 12, TaskStatusNames.Todo, TaskStatusNames.Done),
         ];
 
         await Handle(batch);
         await Handle(batch);
         // A redelivery that overlaps the first batch only in part (Lambda splitting or retrying from the middle).
-        await Handle(batch[1], batch[2], _events.Insert(project, "c", 13, TaskStatuses.Todo));
+        await Handle(batch[1], batch[2], _events.Insert(project, "c", 13, TaskStatusNames.Todo));
 
         Assert.Equal(new StatusCounts(1, 1, 1), await fixture.Counts.Of(project));
     }
@@ -103,19 +103,19 @@ public sealed class AggregatorFunctionTests(AggregatorFixture fixture) : IClassF
 
         // The newest record of task a first; a naive old-to-new delta would count a as done, then skip its
         // insert and leave todo at -1. The ledger's counted status keeps it exact.
-        await Handle(_events.Modify(project, "a", 30, TaskStatuses.InProgress, TaskStatuses.Done));
+        await Handle(_events.Modify(project, "a", 30, TaskStatusNames.InProgress, TaskStatusNames.Done));
         await Handle(
-            _events.Insert(project, "a", 10, TaskStatuses.Todo),
-            _events.Modify(project, "a", 20, TaskStatuses.Todo, TaskStatuses.InProgress),
-            _events.Insert(project, "b", 21, TaskStatuses.Todo));
+            _events.Insert(project, "a", 10, TaskStatusNames.Todo),
+            _events.Modify(project, "a", 20, TaskStatusNames.Todo, TaskStatusNames.InProgress),
+            _events.Insert(project, "b", 21, TaskStatusNames.Todo));
         // Task c: its removal arrives before its insert; the insert must not resurrect it.
-        await Handle(_events.Remove(project, "c", 41, TaskStatuses.Todo));
-        await Handle(_events.Insert(project, "c", 40, TaskStatuses.Todo));
+        await Handle(_events.Remove(project, "c", 41, TaskStatusNames.Todo));
+        await Handle(_events.Insert(project, "c", 40, TaskStatusNames.Todo));
         // Within one batch, records of one task in any order.
         await Handle(
-            _events.Modify(project, "d", 52, TaskStatuses.InProgress, TaskStatuses.Todo),
-            _events.Insert(project, "d", 50, TaskStatuses.Done),
-            _events.Modify(project, "d", 51, TaskStatuses.Done, TaskStatuses.InProgress));
+            _events.Modify(project, "d", 52, TaskStatusNames.InProgress, TaskStatusNames.Todo),
+            _events.Insert(project, "d", 50, TaskStatusNames.Done),
+            _events.Modify(project, "d", 51, TaskStatusNames.Done, TaskStatusNames.InProgress));
 
         Assert.Equal(new StatusCounts(2, 0, 1), await fixture.Counts.Of(project));
     }
@@ -127,10 +127,10 @@ public sealed class AggregatorFunctionTests(AggregatorFixture fixture) : IClassF
         const string high = "9999999999999999999999999999999999999999";
         const string lower = "9999999999999999999999999999999999999998";
 
-        await Handle(_events.Task(StreamEventNames.Insert, project, "a", "10", null, TaskStatuses.Done));
-        await Handle(_events.Task(StreamEventNames.Modify, project, "a", "9", TaskStatuses.Todo, TaskStatuses.Todo));
-        await Handle(_events.Task(StreamEventNames.Insert, project, "b", high, null, TaskStatuses.InProgress));
-        await Handle(_events.Task(StreamEventNames.Modify, project, "b", lower, TaskStatuses.Done, TaskStatuses.Done));
+        await Handle(_events.Task(StreamEventNames.Insert, project, "a", "10", null, TaskStatusNames.Done));
+        await Handle(_events.Task(StreamEventNames.Modify, project, "a", "9", TaskStatusNames.Todo, TaskStatusNames.Todo));
+        await Handle(_events.Task(StreamEventNames.Insert, project, "b", high, null, TaskStatusNames.InProgress));
+        await Handle(_events.Task(StreamEventNames.Modify, project, "b", lower, TaskStatusNames.Done, TaskStatusNames.Done));
 
         Assert.Equal(new StatusCounts(0, 1, 1), await fixture.Counts.Of(project));
         await using var db = await fixture.Db.CreateDbContextAsync();
@@ -143,13 +143,13 @@ public sealed class AggregatorFunctionTests(AggregatorFixture fixture) : IClassF
     {
         var project = NewId();
         var before = fixture.Logs.Entries.Count;
-        var valid = _events.Insert(project, "ok", 100, TaskStatuses.Todo);
+        var valid = _events.Insert(project, "ok", 100, TaskStatusNames.Todo);
         var noKeys = valid with { Dynamodb = valid.Dynamodb! with { Keys = null, SequenceNumber = "101" } };
         var noStatus = _events.Insert(project, "x", 102, "archived");
         var noSequence = valid with { Dynamodb = valid.Dynamodb! with { SequenceNumber = "not-a-number" } };
         var otherTable = valid with { EventSourceArn = "arn:aws:dynamodb:us-east-1:1:table/elsewhere/stream/x", Dynamodb = valid.Dynamodb! with { SequenceNumber = "103" } };
         var eventJson = JsonSerializer.Serialize(
-            new DynamoDbStreamEvent { Records = [noKeys, noStatus, noSequence, otherTable, valid, _events.Insert(project, "ok2", 104, TaskStatuses.Done)] },
+            new DynamoDbStreamEvent { Records = [noKeys, noStatus, noSequence, otherTable, valid, _events.Insert(project, "ok2", 104, TaskStatusNames.Done)] },
             StreamsJsonContext.Default.DynamoDbStreamEvent);
         // Records that do not even have the record shape: a number, and a Keys member of the wrong type.
         eventJson = eventJson.Replace("\"Records\":[", "\"Records\":[42,{\"eventName\":\"INSERT\",\"dynamodb\":{\"Keys\":\"nope\",\"SequenceNumber\":\"99\"}},", StringComparison.Ordinal);
@@ -175,17 +175,17 @@ public sealed class AggregatorFunctionTests(AggregatorFixture fixture) : IClassF
         var project = NewId();
         var other = NewId();
         await Handle(
-            _events.Insert(project, "a", 200, TaskStatuses.Todo),
-            _events.Insert(project, "b", 201, TaskStatuses.Done),
-            _events.Insert(other, "a", 202, TaskStatuses.Todo));
+            _events.Insert(project, "a", 200, TaskStatusNames.Todo),
+            _events.Insert(project, "b", 201, TaskStatusNames.Done),
+            _events.Insert(other, "a", 202, TaskStatusNames.Todo));
         Assert.Equal(new StatusCounts(1, 0, 1), await fixture.Counts.Of(project));
 
         await Handle(_events.RemoveProject(project, 5));
         // The tasks stream is read independently: the project's task removals (and even a stale insert) come later.
         await Handle(
-            _events.Remove(project, "a", 203, TaskStatuses.Todo),
-            _events.Remove(project, "b", 204, TaskStatuses.Done),
-            _events.Insert(project, "c", 205, TaskStatuses.Todo));
+            _events.Remove(project, "a", 203, TaskStatusNames.Todo),
+            _events.Remove(project, "b", 204, TaskStatusNames.Done),
+            _events.Insert(project, "c", 205, TaskStatusNames.Todo));
         await Handle(_events.RemoveProject(project, 5));
 
         Assert.False(await fixture.Counts.HasRow(project));
@@ -198,7 +198,7 @@ public sealed class AggregatorFunctionTests(AggregatorFixture fixture) : IClassF
     public async Task Project_inserts_and_modifications_change_nothing()
     {
         var project = NewId();
-        await Handle(_events.Insert(project, "a", 300, TaskStatuses.Todo));
+        await Handle(_events.Insert(project, "a", 300, TaskStatusNames.Todo));
         var insert = _events.RemoveProject(project, 7) with { EventName = StreamEventNames.Insert };
 
         await Handle(insert, insert with { EventName = StreamEventNames.Modify });
@@ -222,14 +222,14 @@ public sealed class AggregatorFunctionTests(AggregatorFixture fixture) : IClassF
             {
                 var sequence = 1000 + (b * tasksPerBatch) + t;
                 var (p1, p2) = b % 2 == 0 ? (first, second) : (second, first);
-                records.Add(_events.Insert(p1, $"b{b}-t{t}", sequence, TaskStatuses.Todo));
-                records.Add(_events.Insert(p2, $"b{b}-t{t}", sequence, TaskStatuses.InProgress));
+                records.Add(_events.Insert(p1, $"b{b}-t{t}", sequence, TaskStatusNames.Todo));
+                records.Add(_events.Insert(p2, $"b{b}-t{t}", sequence, TaskStatusNames.InProgress));
             }
 
             await Handle(records);
             await Handle(records.Where((_, i) => i % 4 == 0)
                 .Select(r => _events.Modify(r.Dynamodb!.Keys!["pk"].S!, r.Dynamodb.Keys["sk"].S!, long.Parse(r.Dynamodb.SequenceNumber!, System.Globalization.CultureInfo.InvariantCulture) + 10_000,
-                    r.Dynamodb.NewImage!["status"].S!, TaskStatuses.Done)));
+                    r.Dynamodb.NewImage!["status"].S!, TaskStatusNames.Done)));
         })));
 
         var moved = batches * tasksPerBatch / 2;
@@ -247,7 +247,7 @@ public sealed class AggregatorFunctionTests(AggregatorFixture fixture) : IClassF
         var a = NewId();
         var b = NewId();
         var unknown = NewId();
-        await Handle(_events.Insert(a, "1", 400, TaskStatuses.Todo), _events.Insert(b, "1", 401, TaskStatuses.Done));
+        await Handle(_events.Insert(a, "1", 400, TaskStatusNames.Todo), _events.Insert(b, "1", 401, TaskStatusNames.Done));
 
         await using var dataSource = Npgsql.NpgsqlDataSource.Create(fixture.ConnectionString);
         var counts = await new ProjectCountsQuery(dataSource).GetAsync([a, b, unknown]);

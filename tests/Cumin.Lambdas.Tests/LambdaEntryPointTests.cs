@@ -56,8 +56,8 @@ public sealed class LambdaEntryPointTests
             var project = Guid.NewGuid().ToString("N");
 
             var output = await (Task<Stream>)method.Invoke(function, [StreamEvents.Payload(
-                events.Insert(project, "a", 1, TaskStatuses.Todo),
-                events.Insert(project, "b", 2, TaskStatuses.Done))])!;
+                events.Insert(project, "a", 1, TaskStatusNames.Todo),
+                events.Insert(project, "b", 2, TaskStatusNames.Done))])!;
 
             Assert.Equal("""{"batchItemFailures":[]}""", await new StreamReader(output).ReadToEndAsync());
             await using var counts = new Counts(connectionString);

@@ -59,18 +59,18 @@ public sealed class RunnerCountsTests(RunnerFixture fixture) : IClassFixture<Run
         var project = NewId();
         for (var i = 0; i < 6; i++)
         {
-            await Tables.PutTaskAsync(_db, _prefix, project, $"t{i}", TaskStatuses.Todo);
+            await Tables.PutTaskAsync(_db, _prefix, project, $"t{i}", TaskStatusNames.Todo);
         }
 
         Assert.Equal(new StatusCounts(6, 0, 0), await fixture.Counts.Until(project, new StatusCounts(6, 0, 0)));
 
-        await Tables.MoveTaskAsync(_db, _prefix, project, "t0", TaskStatuses.InProgress);
-        await Tables.MoveTaskAsync(_db, _prefix, project, "t1", TaskStatuses.InProgress);
-        await Tables.MoveTaskAsync(_db, _prefix, project, "t1", TaskStatuses.Done);
-        await Tables.MoveTaskAsync(_db, _prefix, project, "t2", TaskStatuses.Done);
-        await Tables.MoveTaskAsync(_db, _prefix, project, "t3", TaskStatuses.Todo); // a write that keeps the status
+        await Tables.MoveTaskAsync(_db, _prefix, project, "t0", TaskStatusNames.InProgress);
+        await Tables.MoveTaskAsync(_db, _prefix, project, "t1", TaskStatusNames.InProgress);
+        await Tables.MoveTaskAsync(_db, _prefix, project, "t1", TaskStatusNames.Done);
+        await Tables.MoveTaskAsync(_db, _prefix, project, "t2", TaskStatusNames.Done);
+        await Tables.MoveTaskAsync(_db, _prefix, project, "t3", TaskStatusNames.Todo); // a write that keeps the status
         await Tables.DeleteTaskAsync(_db, _prefix, project, "t4");
-        await Tables.PutTaskAsync(_db, _prefix, project, "t6", TaskStatuses.Done);
+        await Tables.PutTaskAsync(_db, _prefix, project, "t6", TaskStatusNames.Done);
 
         Assert.Equal(new StatusCounts(2, 1, 3), await fixture.Counts.Until(project, new StatusCounts(2, 1, 3)));
     }
@@ -80,8 +80,8 @@ public sealed class RunnerCountsTests(RunnerFixture fixture) : IClassFixture<Run
     {
         var project = NewId();
         await Tables.PutTaskAsync(_db, _prefix, project, "bad", "archived");
-        await Tables.PutTaskAsync(_db, _prefix, project, "good1", TaskStatuses.Todo);
-        await Tables.PutTaskAsync(_db, _prefix, project, "good2", TaskStatuses.Done);
+        await Tables.PutTaskAsync(_db, _prefix, project, "good1", TaskStatusNames.Todo);
+        await Tables.PutTaskAsync(_db, _prefix, project, "good2", TaskStatusNames.Done);
 
         Assert.Equal(new StatusCounts(1, 0, 1), await fixture.Counts.Until(project, new StatusCounts(1, 0, 1)));
         Assert.Contains(fixture.Logs.Entries, e =>
@@ -97,8 +97,8 @@ public sealed class RunnerCountsTests(RunnerFixture fixture) : IClassFixture<Run
         var project = NewId();
         var marker = NewId();
         await Tables.PutProjectAsync(_db, _prefix, project);
-        await Tables.PutTaskAsync(_db, _prefix, project, "a", TaskStatuses.Todo);
-        await Tables.PutTaskAsync(_db, _prefix, project, "b", TaskStatuses.Done);
+        await Tables.PutTaskAsync(_db, _prefix, project, "a", TaskStatusNames.Todo);
+        await Tables.PutTaskAsync(_db, _prefix, project, "b", TaskStatusNames.Done);
         await fixture.Counts.Until(project, new StatusCounts(1, 0, 1));
 
         // The project item goes first and its tasks after: the tasks' REMOVE records reach the aggregator
@@ -108,7 +108,7 @@ public sealed class RunnerCountsTests(RunnerFixture fixture) : IClassFixture<Run
         await Tables.DeleteTaskAsync(_db, _prefix, project, "a");
         await Tables.DeleteTaskAsync(_db, _prefix, project, "b");
         // The tasks shard is read in order: once a later write is counted, the deletions have been handled.
-        await Tables.PutTaskAsync(_db, _prefix, marker, "m", TaskStatuses.Todo);
+        await Tables.PutTaskAsync(_db, _prefix, marker, "m", TaskStatusNames.Todo);
         await fixture.Counts.Until(marker, new StatusCounts(1, 0, 0));
 
         Assert.False(await fixture.Counts.HasRow(project));

@@ -58,13 +58,13 @@ public sealed class RunnerRestartTests(RestartFixture fixture) : IClassFixture<R
             await first.StartAsync();
             for (var i = 0; i < 20; i++, writes++)
             {
-                await Tables.PutTaskAsync(db, prefix, project, $"t{i:00}", TaskStatuses.Todo);
+                await Tables.PutTaskAsync(db, prefix, project, $"t{i:00}", TaskStatusNames.Todo);
             }
 
             // Stop mid-stream: some of these writes are likely still unread when the runner stops.
             for (var i = 0; i < 5; i++, writes++)
             {
-                await Tables.MoveTaskAsync(db, prefix, project, $"t{i:00}", TaskStatuses.InProgress);
+                await Tables.MoveTaskAsync(db, prefix, project, $"t{i:00}", TaskStatusNames.InProgress);
             }
 
             await first.StopAsync();
@@ -73,7 +73,7 @@ public sealed class RunnerRestartTests(RestartFixture fixture) : IClassFixture<R
         var whileStopped = await fixture.Counts.Of(project);
         for (var i = 5; i < 15; i++, writes++)
         {
-            await Tables.MoveTaskAsync(db, prefix, project, $"t{i:00}", TaskStatuses.Done);
+            await Tables.MoveTaskAsync(db, prefix, project, $"t{i:00}", TaskStatusNames.Done);
         }
 
         for (var i = 15; i < 18; i++, writes++)
@@ -83,7 +83,7 @@ public sealed class RunnerRestartTests(RestartFixture fixture) : IClassFixture<R
 
         for (var i = 20; i < 24; i++, writes++)
         {
-            await Tables.PutTaskAsync(db, prefix, project, $"t{i:00}", TaskStatuses.InProgress);
+            await Tables.PutTaskAsync(db, prefix, project, $"t{i:00}", TaskStatusNames.InProgress);
         }
 
         // Nothing reads the stream while the runner is down.

@@ -46,7 +46,7 @@ public sealed class ProgramConfiguration
         .With(Cumin.Silo.SiloOptions.Section, typeof(Cumin.Silo.SiloOptions))
         .With(ClusteringOptions.Section, typeof(ClusteringOptions))
         .With(ClusteringOptions.MembershipSection, typeof(ClusterMembershipOptions))
-        .With(Cumin.Grains.Common.TableOptions.Section, typeof(Cumin.Grains.Common.TableOptions))
+        .With(Cumin.TableOptions.Section, typeof(Cumin.TableOptions))
         .With(RefreshTokenOptions.Section, typeof(RefreshTokenOptions))
         .With(NotificationSettings.Section + ":Sqs", typeof(Cumin.Orleans.Sqs.SqsStreamOptions))
         .With(SiloHost.ShutdownTimeoutKey, "ConnectionStrings:" + ClusteringOptions.ConnectionStringName, "Cumin:DynamoDB:ServiceUrl",
@@ -67,7 +67,7 @@ public sealed class ProgramConfiguration
     public static ProgramConfiguration Runner { get; } = new ProgramConfiguration("Cumin.Lambdas")
         .With(Runtime).WithPrefix("Logging:")
         .With(EventSourceRunnerOptions.SectionName, typeof(EventSourceRunnerOptions))
-        .With(Cumin.Lambdas.TableOptions.SectionName, typeof(Cumin.Lambdas.TableOptions))
+        .With(Cumin.TableOptions.Section, typeof(Cumin.TableOptions))
         .With(ExporterOptions.SectionName, typeof(ExporterOptions))
         .With(Cumin.Lambdas.Data.DatabaseRolesOptions.SectionName, typeof(Cumin.Lambdas.Data.DatabaseRolesOptions))
         .With("ConnectionStrings:Postgres", "AWS_ENDPOINT_URL_DYNAMODBSTREAMS", ExporterOptions.QueueNameKey, "Cumin:Exports:ServiceUrl");
@@ -78,13 +78,13 @@ public sealed class ProgramConfiguration
     /// </summary>
     public static ProgramConfiguration AggregatorFunction { get; } = new ProgramConfiguration("AggregatorFunction")
         .WithPrefix("Logging:")
-        .With(Cumin.Lambdas.TableOptions.SectionName, typeof(Cumin.Lambdas.TableOptions))
+        .With(Cumin.TableOptions.Section, typeof(Cumin.TableOptions))
         .With("ConnectionStrings:Postgres", Cumin.Lambdas.Hosting.LambdaSecrets.PostgresConnectionStringKey);
 
     /// <summary>The exporter Lambda's parameterless constructor: its options, the tables, the queue, an optional S3 endpoint.</summary>
     public static ProgramConfiguration ExporterFunction { get; } = new ProgramConfiguration("ExporterFunction")
         .WithPrefix("Logging:")
-        .With(Cumin.Lambdas.TableOptions.SectionName, typeof(Cumin.Lambdas.TableOptions))
+        .With(Cumin.TableOptions.Section, typeof(Cumin.TableOptions))
         .With(ExporterOptions.SectionName, typeof(ExporterOptions))
         .With(ExporterOptions.QueueNameKey, "Cumin:Exports:ServiceUrl");
 

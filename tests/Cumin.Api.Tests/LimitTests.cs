@@ -1,0 +1,63 @@
+using System.Net;
+using System.Net.Http.Json;
+using Cumin.Api.Common;
+using Cumin.Orleans.DynamoDB;
+using Cumin.Projects;
+using Cumin.Users;
+using Orleans.Runtime;
+
+namespace Cumin.Api.Tests;
+
+/// <summary>API.md's Limits table: past a limit is a 409 titled "Limit reached", never a 500, and nothing changes.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class LimitTests(ApiFixture fixture)
+{
+    /// <summary>
+    /// Issue 12, finding 2: an owner could add anyone to any number of projects until the victim's record passed
+    /// DynamoDB's 400 KB item limit, and the victim could no longer sign in. The attack now stops at 1,000 projects.
+    /// </summary>
+    [Fact]
+    public async Task Sharing_projects_with_someone_stops_at_1000_and_they_still_sign_in()
+    {
+        var attacker = await fixture.NewUserAsync("Attacker");
+        var victim = await fixture.NewUserAsync("Victim");
+        // The first thousand through the grains (HTTP would take minutes), exactly as the endpoints do it.
+        var attackerGrain = fixture.Grains.GetGrain<IUserGrain>(attacker.Id);
+        var victimMember = new Member(victim.Id, victim.Name, victim.Email, ProjectRole.Viewer);
+        for (var i = 0; i < UserLimits.ProjectsMax; i++)
+        {
+            var project = await attackerGrain.CreateProject(new ProjectDraft($"bait {i}", null));
+            Assert.True(project.IsOk, project.Detail);
+            Assert.True((await fixture.Grains.GetGrain<IProjectGrain>(project.Value!.Id).AddMember(attacker.Id, victimMember)).IsOk);
+        }
+
+        var more = await attacker.Client.PostAsJsonAsync("/api/projects", new { name = "one more" });
+        var problem = await HttpAssert.ProblemAsync(more, HttpStatusCode.Conflict);
+        Assert.Equal("Limit reached", problem.GetProperty("title").GetString());
+        Assert.Contains("1000", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        var accomplice = await fixture.NewUserAsync("Accomplice");
+        var projectId = await accomplice.CreateProjectAsync();
+        var added = await accomplice.Client.PostAsJsonAsync($"/api/projects/{projectId}/members", new { email = victim.Email, role = "editor" });
+        Assert.Equal("Limit reached", (await HttpAssert.ProblemAsync(added, HttpStatusCode.Conflict)).GetProperty("title").GetString());
+        var members = await HttpAssert.OkAsync(await accomplice.Client.GetAsync($"/api/projects/{projectId}/members"));
+        Assert.Equal(1, members.GetProperty("items").GetArrayLength());
+
+        // The victim signs in, lists their projects, and may leave one to make room.
+        var login = await fixture.Client().PostAsJsonAsync("/auth/login", new { email = victim.Email, password = "correct horse battery" });
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        var listed = await HttpAssert.OkAsync(await victim.Client.GetAsync("/api/projects"));
+        Assert.Equal(UserLimits.ProjectsMax, listed.GetProperty("items").GetArrayLength());
+        await HttpAssert.ProblemAsync(await victim.Client.PostAsJsonAsync("/api/projects", new { name = "mine" }), HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public void A_record_that_would_pass_the_item_limit_is_a_409_not_a_500()
+    {
+        var tooLarge = new DynamoDBItemTooLargeException(GrainId.Create("user", "u1"), "user", "cumin-users", 420_000, 409_600);
+        var (status, title, detail) = ApiExceptionHandler.Classify(tooLarge);
+        Assert.Equal(409, status);
+        Assert.Equal("Limit reached", title);
+        Assert.Contains("400 KB", detail, StringComparison.Ordinal);
+    }
+}
