@@ -15,15 +15,15 @@ namespace Cumin.Clustering.Hosting;
 
 public static class ClusteringClientBuilderExtensions
 {
+    /// <summary>How long the API waits for a grain's answer (<c>Cumin:Orleans:Messaging:ResponseTimeout</c> overrides it).</summary>
+    public static readonly TimeSpan ClientResponseTimeout = TimeSpan.FromSeconds(8);
+
     /// <summary>
     /// The client side of <see cref="ClusteringSiloBuilderExtensions.UseCuminClustering"/>: with <c>Localhost</c> the
     /// gateway at <c>GatewayPort</c> on loopback, with <c>AdoNet</c> every active silo's gateway from the PostgreSQL
     /// membership table. Configuration is read when the client first needs it, not while the host is being built,
     /// so configuration a test host or the environment adds later still applies.
     /// </summary>
-    /// <summary>How long the API waits for a grain's answer (<c>Cumin:Orleans:Messaging:ResponseTimeout</c> overrides it).</summary>
-    public static readonly TimeSpan ClientResponseTimeout = TimeSpan.FromSeconds(8);
-
     public static IClientBuilder UseCuminClustering(this IClientBuilder client, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(client);

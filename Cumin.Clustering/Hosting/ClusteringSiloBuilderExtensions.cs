@@ -57,12 +57,13 @@ public static class ClusteringSiloBuilderExtensions
         return silo;
     }
 
-    /// <summary>The least time from a silo's crash to its death being declared: every missed probe waits its timeout.</summary>
-    public static readonly TimeSpan LeastFailureDetectionTime = MembershipProbeTimeout * MembershipMissedProbes;
-
     internal static readonly TimeSpan MembershipProbeTimeout = TimeSpan.FromSeconds(1.5);
 
     internal const int MembershipMissedProbes = 3;
+
+    /// <summary>The least time from a silo's crash to its death being declared: every missed probe waits its timeout.</summary>
+    /// <remarks>Declared after the fields it is computed from: static fields are initialised in the order they are written.</remarks>
+    public static readonly TimeSpan LeastFailureDetectionTime = MembershipProbeTimeout * MembershipMissedProbes;
 
     /// <summary>
     /// Failure detection tuned so that a crashed silo's grains answer again from another silo within seconds (Orleans's
