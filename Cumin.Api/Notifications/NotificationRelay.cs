@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using Cumin.Common;
 using Cumin.Notifications;
+using Cumin.ServiceDefaults;
 using Cumin.Users;
 using Microsoft.AspNetCore.SignalR;
-
-using Cumin.ServiceDefaults;
 
 namespace Cumin.Api.Notifications;
 
