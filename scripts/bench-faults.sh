@@ -4,6 +4,7 @@
 #   scripts/bench-faults.sh stop|start dynamodb|postgres      the server (PostgreSQL stops as a crash would: -m immediate)
 #   scripts/bench-faults.sh kill|start runner                 the Lambdas' local runner (SIGKILL; started as bench.sh did)
 set -euo pipefail
+# shellcheck source=stack.sh
 source "$(dirname "$0")/stack.sh"
 cd "$STACK_ROOT"
 verb=$1 part=$2 dir=${CUMIN_BENCH_STATE:?set by scripts/bench.sh}
@@ -14,7 +15,7 @@ case "$verb/$part" in
   start/postgres) start_postgres run "$dir" "$CUMIN_POSTGRES_PORT" ;;
   kill/runner) kill -KILL "$(cat "$dir/runner.pid")" ;;
   start/runner)
-    (cd Cumin.Lambdas/bin/Release/net10.0 && exec dotnet Cumin.Lambdas.dll) >>"$dir/runner.log" 2>&1 &
-    echo $! >"$dir/runner.pid" ;;
+    program_start Cumin.Lambdas.LocalRunner >>"$dir/runner.log" 2>&1
+    echo "${PROGRAM_PIDS[-1]}" >"$dir/runner.pid" ;;
   *) die "usage: $0 stop|start dynamodb|postgres, kill|start runner" ;;
 esac

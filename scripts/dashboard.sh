@@ -10,7 +10,9 @@
 #                          Sets DASHBOARD_PID (empty when none was started).
 
 DASHBOARD_VERSION=13.6.5
-DASHBOARD_PID=""
+# Both read by the scripts that source this one.
+# shellcheck disable=SC2034
+DASHBOARD_PID="" DASHBOARD_URL=""
 
 dashboard_start() {
   local dir=$1
@@ -34,8 +36,10 @@ dashboard_start() {
   ASPNETCORE_URLS="$url" ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL="$grpc" ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL="$http" \
     ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true DOTNET_ENVIRONMENT=Production \
     "$program" >"$dir/dashboard.log" 2>&1 &
+  # shellcheck disable=SC2034
   DASHBOARD_PID=$!
   wait_for http "$url/" 60 || { tail -n 20 "$dir/dashboard.log" >&2; die "the Aspire dashboard did not start"; }
   export OTEL_EXPORTER_OTLP_ENDPOINT="$grpc" OTEL_EXPORTER_OTLP_PROTOCOL=grpc
+  # shellcheck disable=SC2034
   DASHBOARD_URL=$url
 }

@@ -11,6 +11,7 @@ using Amazon.DynamoDBv2.Model;
 using Cumin.Lambdas;
 using Cumin.Lambdas.Export;
 using Cumin.Lambdas.Hosting;
+using Cumin.Lambdas.LocalRunner;
 using Cumin.Lambdas.Streams;
 using Cumin.Silo;
 using Microsoft.AspNetCore.SignalR.Client;

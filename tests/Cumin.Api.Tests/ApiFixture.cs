@@ -4,6 +4,7 @@ using System.Text.Json;
 using Cumin.Lambdas;
 using Cumin.Lambdas.Export;
 using Cumin.Lambdas.Hosting;
+using Cumin.Lambdas.LocalRunner;
 using Cumin.Silo;
 using Cumin.Testing;
 using Microsoft.AspNetCore.Hosting;
@@ -76,7 +77,7 @@ public class ApiFixture : IAsyncLifetime
     /// <summary>False: no exporter runs, so exports stay pending (the export quota's tests).</summary>
     protected virtual bool WithRunner => true;
 
-    /// <summary>The Lambdas' local event-source runner with the exporter on the jobs table, as Cumin.Lambdas' Program wires it.</summary>
+    /// <summary>The Lambdas' local event-source runner with the exporter on the jobs table, as Cumin.Lambdas.LocalRunner's Program wires it.</summary>
     private static IHost BuildRunner(IReadOnlyDictionary<string, string?> settings)
     {
         var runner = Host.CreateApplicationBuilder();

@@ -14,7 +14,7 @@ namespace Cumin.Cluster.Tests;
 /// </summary>
 public sealed partial class DeploymentDefinitionTests
 {
-    private static readonly string[] Programs = ["Cumin.Silo", "Cumin.Api", "Cumin.Lambdas"];
+    private static readonly string[] Programs = ["Cumin.Silo", "Cumin.Api", "Cumin.Lambdas.LocalRunner"];
 
     private static readonly YamlMappingNode Compose = Yaml.Load(Repository.PathOf("docker-compose.yml"));
 
@@ -72,9 +72,16 @@ public sealed partial class DeploymentDefinitionTests
         var apiPort = api.Get("environment").Merged()["ASPNETCORE_HTTP_PORTS"].Scalar();
         Assert.Contains(apiPort, api.Get("expose").Items().Select(i => i.Scalar()));
 
+        // The one template make cluster renders too, rendered by the image's entrypoint into /etc/nginx/nginx.conf.
         var nginxService = Compose.Get("services").Get("nginx")!;
         var mount = nginxService.Get("volumes").Items().Single().Scalar()!.Split(':');
-        var nginx = File.ReadAllText(Repository.PathOf(mount[0]));
+        Assert.Equal("./" + NginxTemplate.RelativePath, mount[0]);
+        Assert.Equal("/etc/nginx/templates/nginx.conf.template", mount[1]);
+        var nginxEnvironment = nginxService.Get("environment").Merged().ToDictionary(e => e.Key, e => e.Value.Scalar()!);
+        Assert.Equal("/etc/nginx", nginxEnvironment["NGINX_ENVSUBST_OUTPUT_DIR"]);
+        var filter = new Regex(nginxEnvironment["NGINX_ENVSUBST_FILTER"]);
+        var nginx = NginxTemplate.Render(nginxEnvironment.Where(e => filter.IsMatch(e.Key)));
+        Assert.DoesNotContain("${CUMIN_", nginx, StringComparison.Ordinal);
         var upstreamPorts = UpstreamServer().Matches(nginx).Select(m => m.Groups["port"].Value).Distinct().ToList();
         Assert.Equal([apiPort!], upstreamPorts);
         var listen = ListenPort().Match(nginx).Groups["port"].Value;
@@ -112,7 +119,7 @@ public sealed partial class DeploymentDefinitionTests
         }
 
         Assert.Equal("FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build", froms[0]);
-        Assert.Equal(project == "Cumin.Lambdas" ? "FROM mcr.microsoft.com/dotnet/runtime:10.0" : "FROM mcr.microsoft.com/dotnet/aspnet:10.0", froms[^1]);
+        Assert.Equal(project == "Cumin.Lambdas.LocalRunner" ? "FROM mcr.microsoft.com/dotnet/runtime:10.0" : "FROM mcr.microsoft.com/dotnet/aspnet:10.0", froms[^1]);
 
         var publish = lines.Single(l => l.Contains("dotnet publish", StringComparison.Ordinal));
         Assert.Contains($" {project}/{project}.csproj ", publish, StringComparison.Ordinal);
@@ -295,7 +302,7 @@ public sealed partial class DeploymentDefinitionTests
         Assert.All(
             mappings.Where(m => m.Get("FunctionName").Scalar() == "AggregatorFunction"),
             m => Assert.Equal(
-                Cumin.Lambdas.Hosting.EventSourceRunnerBuilder.AggregatorMaximumRetryAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Cumin.Lambdas.LocalRunner.EventSourceRunnerBuilder.AggregatorMaximumRetryAttempts.ToString(CultureInfo.InvariantCulture),
                 m.Get("MaximumRetryAttempts").Scalar()));
     }
 

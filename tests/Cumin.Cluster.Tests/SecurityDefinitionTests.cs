@@ -84,7 +84,7 @@ public sealed partial class SecurityDefinitionTests
         Assert.Equal(address, api["Cumin__ForwardedHeaders__KnownProxies__0"].Scalar());
         var subnet = Compose.Get("networks").Get("default").Get("ipam").Get("config").Items().Single().Get("subnet").Scalar()!;
         Assert.True(System.Net.IPNetwork.Parse(subnet).Contains(System.Net.IPAddress.Parse(address!)));
-        Assert.Contains("proxy_set_header X-Forwarded-For $remote_addr;", File.ReadAllText(Repository.PathOf("deploy", "compose", "nginx.conf")), StringComparison.Ordinal);
+        Assert.Contains("proxy_set_header X-Forwarded-For $remote_addr;", NginxTemplate.Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -103,8 +103,11 @@ public sealed partial class SecurityDefinitionTests
     {
         var script = File.ReadAllText(Repository.PathOf("scripts", "cluster.sh"));
         Assert.Contains("Cumin__ForwardedHeaders__KnownProxies__0=127.0.0.1", script, StringComparison.Ordinal);
-        Assert.Contains("listen 127.0.0.1:", script, StringComparison.Ordinal);
-        Assert.Contains("proxy_set_header X-Forwarded-For \\$remote_addr;", script, StringComparison.Ordinal);
+        // It renders compose's template, listening on loopback only.
+        Assert.Contains($"text=\"$(<\"$STACK_ROOT/{NginxTemplate.RelativePath}\")\"", script, StringComparison.Ordinal);
+        Assert.Contains("[CUMIN_NGINX_LISTEN]=\"127.0.0.1:", script, StringComparison.Ordinal);
+        Assert.Contains("listen ${CUMIN_NGINX_LISTEN};", NginxTemplate.Text, StringComparison.Ordinal);
+        Assert.Contains("proxy_set_header X-Forwarded-For $remote_addr;", NginxTemplate.Text, StringComparison.Ordinal);
     }
 
     // ------------------------------------------------------------------ HTTPS (finding 6)
@@ -161,7 +164,7 @@ public sealed partial class SecurityDefinitionTests
         }
 
         Assert.Equal("false", Container("api")["Cumin__Orleans__ApplySchema"].Scalar());
-        foreach (var project in new[] { "Cumin.Silo", "Cumin.Api", "Cumin.Lambdas" })
+        foreach (var project in new[] { "Cumin.Silo", "Cumin.Api", "Cumin.Lambdas.LocalRunner" })
         {
             Assert.Contains(File.ReadAllLines(Repository.PathOf(project, "Dockerfile")), l => l.StartsWith("ADD ", StringComparison.Ordinal) && l.EndsWith(" /app/rds-ca.pem", StringComparison.Ordinal));
         }
@@ -196,7 +199,7 @@ public sealed partial class SecurityDefinitionTests
         var mapping = resources.Entries().Single(r => r.Value.Get("Type").Scalar() == "AWS::Lambda::EventSourceMapping"
             && r.Value.Get("Properties").Get("FunctionName").Scalar() == "ExporterFunction").Value.Get("Properties")!;
         Assert.Equal(
-            Cumin.Lambdas.Hosting.EventSourceRunnerBuilder.ExporterParallelizationFactor.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Cumin.Lambdas.LocalRunner.EventSourceRunnerBuilder.ExporterParallelizationFactor.ToString(System.Globalization.CultureInfo.InvariantCulture),
             mapping.Get("ParallelizationFactor").Scalar());
         Assert.Equal("1", mapping.Get("BatchSize").Scalar());
         Assert.Equal(["pk"], resources.Get("JobsTable").Get("Properties").Get("KeySchema").Items()
@@ -219,12 +222,11 @@ public sealed partial class SecurityDefinitionTests
         Assert.Contains("export Cumin__Orleans__Dashboard=true", File.ReadAllText(Repository.PathOf("scripts", "run.sh")), StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData("deploy/compose/nginx.conf")]
-    [InlineData("scripts/cluster.sh")]
-    public void Nginx_hides_its_version_and_answers_its_own_errors_as_problem_json(string file)
+    [Fact]
+    public void Nginx_hides_its_version_and_answers_its_own_errors_as_problem_json()
     {
-        var text = File.ReadAllText(Repository.PathOf(file.Split('/')));
+        // The one configuration of compose and make cluster (both render it; see the tests above).
+        var text = NginxTemplate.Text;
         Assert.Contains("server_tokens off;", text, StringComparison.Ordinal);
         foreach (var status in new[] { "413", "502", "504" })
         {

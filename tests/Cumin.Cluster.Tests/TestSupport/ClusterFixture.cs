@@ -80,7 +80,7 @@ public abstract class ClusterFixture : IAsyncLifetime
         if (WithRunner)
         {
             // No HTTP: it is up when it has not exited; it waits for the streams itself.
-            Runner = HostProcess.Start("runner", "Cumin.Lambdas", FreePort.Next(), Environment);
+            Runner = HostProcess.Start("runner", "Cumin.Lambdas.LocalRunner", FreePort.Next(), Environment);
             await Task.Delay(TimeSpan.FromSeconds(2));
             if (Runner.HasExited)
             {

@@ -58,7 +58,7 @@ public sealed class OutageFixture : IAsyncLifetime
 
         Silo = HostProcess.Start("outage-silo", "Cumin.Silo", FreePort.Next(), environment);
         await Silo.WaitUntilHealthyAsync("/health/live", TimeSpan.FromSeconds(90));
-        Runner = HostProcess.Start("outage-runner", "Cumin.Lambdas", FreePort.Next(), environment);
+        Runner = HostProcess.Start("outage-runner", "Cumin.Lambdas.LocalRunner", FreePort.Next(), environment);
         Api = HostProcess.Start("outage-api", "Cumin.Api", FreePort.Next(), environment);
         await Api.WaitUntilHealthyAsync("/health/ready", TimeSpan.FromSeconds(90));
     }
