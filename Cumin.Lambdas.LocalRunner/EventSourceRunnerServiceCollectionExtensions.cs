@@ -54,6 +54,15 @@ public sealed class EventSourceRunnerBuilder(IServiceCollection services)
     /// </summary>
     public const int AggregatorMaximumRetryAttempts = -1;
 
+    /// <summary>
+    /// An export job's record is retried until the job ends (deploy/cumin.yaml's exporter mapping retries it for an
+    /// hour, well within <c>ExportLimits.StaleAfter</c>): what fails it is DynamoDB, S3 or SQS being away, and a record
+    /// given up after a few quick attempts left its job "running" with no notification until it went stale. What goes
+    /// wrong with the export itself ends the job as failed, so only an outage keeps a record here; it holds back only
+    /// its own user's jobs (<see cref="ExporterParallelizationFactor"/>).
+    /// </summary>
+    public const int ExporterMaximumRetryAttempts = -1;
+
     public IServiceCollection Services { get; } = services;
 
     /// <summary>The aggregator on the tasks and projects tables, retrying each record until it is counted.</summary>
@@ -61,9 +70,10 @@ public sealed class EventSourceRunnerBuilder(IServiceCollection services)
         AddStreamEventSource<AggregatorFunction>(TableNames.Tasks, maximumRetryAttempts: AggregatorMaximumRetryAttempts)
             .AddStreamEventSource<AggregatorFunction>(TableNames.Projects, maximumRetryAttempts: AggregatorMaximumRetryAttempts);
 
-    /// <summary>The exporter on the jobs table, several users at once (<see cref="ExporterParallelizationFactor"/>).</summary>
+    /// <summary>The exporter on the jobs table, several users at once, each job retried until it ends.</summary>
     public EventSourceRunnerBuilder AddExporterEventSource() =>
-        AddStreamEventSource<ExporterFunction>(TableNames.Jobs, parallelizationFactor: ExporterParallelizationFactor);
+        AddStreamEventSource<ExporterFunction>(
+            TableNames.Jobs, parallelizationFactor: ExporterParallelizationFactor, maximumRetryAttempts: ExporterMaximumRetryAttempts);
 
     /// <summary>
     /// Feeds the stream of table <c>{Cumin:Tables:Prefix}{table}</c> to <typeparamref name="TFunction"/>, resolved

@@ -5,7 +5,7 @@
 #   scripts/bench.sh storage --ops 4000 --concurrency 32 --rounds 5
 #   scripts/bench.sh api --connections 32 --seconds 15
 #   scripts/bench.sh web                the web app in Chromium: size, a 1,000-task board's load, drag round trips
-#   scripts/bench.sh faults [dynamodb|postgres|runner]   outages under a mixed load (not in `all`: it stops servers)
+#   scripts/bench.sh faults [dynamodb|postgres|fauxqs|runner]   outages under a mixed load (not in `all`: it stops servers)
 set -euo pipefail
 # shellcheck source=stack.sh
 source "$(dirname "$0")/stack.sh"

@@ -12,7 +12,7 @@ namespace Cumin.Bench;
 /// </summary>
 internal static class FaultsBenchmark
 {
-    private static readonly string[] Cases = ["dynamodb", "postgres", "runner"];
+    private static readonly string[] Cases = ["dynamodb", "postgres", "fauxqs", "runner"];
 
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(10);
 
@@ -27,6 +27,7 @@ internal static class FaultsBenchmark
             {
                 "dynamodb" => await DependencyAsync(api, "DynamoDB Local", "dynamodb", requireOnlyOk: false),
                 "postgres" => await DependencyAsync(api, "PostgreSQL", "postgres", requireOnlyOk: true),
+                "fauxqs" => await FauxqsAsync(api),
                 "runner" => await RunnerAsync(api),
                 _ => throw new ArgumentException($"Unknown case {name}. Known: {string.Join(", ", Cases)}."),
             };
@@ -79,6 +80,111 @@ internal static class FaultsBenchmark
         Console.WriteLine($"  {lost}; counts exact {(settled == TimeSpan.MaxValue ? "NOT within 2 min" : $"{settled.TotalSeconds:F1} s after the load")}");
         var holds = whole.Failed == 0 && (!requireOnlyOk || whole.Unavailable == 0) && fullService <= 5 && settled != TimeSpan.MaxValue;
         Console.WriteLine($"  aim ({(requireOnlyOk ? "only 2xx" : "only 2xx or 503 with Retry-After")}, full service within 5 s, nothing lost, counts exact): {(holds ? "holds" : "DOES NOT HOLD")}");
+        return holds;
+    }
+
+    /// <summary>
+    /// fauxqs (SQS and S3) stopped for 10 s while exports run: one asked just before, one as it stops, one during it.
+    /// Each must end (done, or failed with its reason) once it is back, and its notification reach the owner's SignalR
+    /// connection exactly once; the mixed load beside it must not notice.
+    /// </summary>
+    private static async Task<bool> FauxqsAsync(Uri api)
+    {
+        using var load = await MixedLoad.StartAsync(api);
+        await using var hub = await NotificationClient.ConnectAsync(api, load.AccessToken);
+        using var stop = new CancellationTokenSource();
+        var running = load.RunAsync(stop.Token);
+        var exports = new List<string>();
+        var refused = new List<int>();
+        async Task AskAsync()
+        {
+            var (status, exportId) = await load.ExportAsync();
+            if (exportId is null)
+            {
+                refused.Add(status);
+            }
+            else
+            {
+                exports.Add(exportId);
+            }
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await AskAsync();
+        var stopping = Stack("stop", "fauxqs");
+        await AskAsync();
+        await stopping;
+        var stoppedAt = load.Now;
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await AskAsync();
+        await Task.Delay(Outage - TimeSpan.FromSeconds(3));
+        await Stack("start", "fauxqs");
+        var backAt = load.Now;
+
+        // Every export ends, visibly, once fauxqs is back; then a while longer, for a notification sent twice to show.
+        var ended = new Dictionary<string, (string Status, double After)>();
+        var clock = Stopwatch.StartNew();
+        while (ended.Count < exports.Count && clock.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            foreach (var exportId in exports.Where(e => !ended.ContainsKey(e)))
+            {
+                var status = await load.ExportStatusAsync(exportId);
+                if (status is "done" or "failed")
+                {
+                    ended[exportId] = (status, load.Now - backAt);
+                }
+            }
+
+            await Task.Delay(200);
+        }
+
+        // Then each one's notification (the silo's SQS reader may still be backing off from the outage), and 10 s more,
+        // for a notification sent twice to show.
+        int Notifications(string exportId) =>
+            hub.Received.Count(n => n.GetProperty("data").TryGetProperty("exportId", out var id) && id.GetString() == exportId);
+        var heard = new Dictionary<string, double>();
+        clock.Restart();
+        while (heard.Count < exports.Count && clock.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            foreach (var exportId in exports.Where(e => !heard.ContainsKey(e) && Notifications(e) > 0))
+            {
+                heard[exportId] = load.Now - backAt;
+            }
+
+            await Task.Delay(100);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        await stop.CancelAsync();
+        await running;
+        var notified = exports.ToDictionary(e => e, Notifications);
+
+        var whole = LoadSummary.Of(load.Answers);
+        var during = LoadSummary.Of(load.Answers, from: stoppedAt, to: backAt);
+        string lost;
+        try
+        {
+            await load.VerifyAsync(TimeSpan.FromMinutes(2));
+            lost = "nothing acknowledged lost";
+        }
+        catch (InvalidOperationException e)
+        {
+            lost = e.Message;
+        }
+
+        Console.WriteLine($"faults: fauxqs (SQS and S3) stopped {(backAt - stoppedAt):F1} s (to started again) with {exports.Count} exports asked around it" +
+            (refused.Count > 0 ? $" ({refused.Count} refused: {string.Join(", ", refused)})" : ""));
+        foreach (var exportId in exports)
+        {
+            var end = ended.TryGetValue(exportId, out var e) ? $"{e.Status} {e.After:F1} s after fauxqs was back" : "NOT ENDED within 2 min";
+            var notice = heard.TryGetValue(exportId, out var at) ? $"first {at:F1} s after fauxqs was back" : "none within 2 min";
+            Console.WriteLine($"  export {exportId}: {end}; notifications received {notified[exportId]} ({notice})");
+        }
+
+        Console.WriteLine($"  mixed load: during {during}; whole {whole}; {lost}");
+        var holds = exports.Count > 0 && ended.Count == exports.Count && notified.Values.All(n => n == 1)
+            && whole.Failed == 0 && lost == "nothing acknowledged lost";
+        Console.WriteLine($"  aim (every export ends, done or failed, with exactly one notification; the load only 2xx or 503, nothing lost): {(holds ? "holds" : "DOES NOT HOLD")}");
         return holds;
     }
 

@@ -6,7 +6,7 @@ using Cumin.Bench;
 //   api [--connections 32] [--seconds 15] [--tasks 200] [--warmup 20]      GET/PATCH of a task through the running API, and a bare baseline
 //   counts [--changes 1000] [--projects 50] [--workers 10] [--burst 2000]  lag from PATCH to the count in GET /api/projects
 //   export                                                                 POST to SignalR notification, exporter memory (1k/10k/100k)
-//   faults [dynamodb|postgres|runner ...]                               outages under a mixed load: answers classified, writes and counts checked
+//   faults [dynamodb|postgres|fauxqs|runner ...]                        outages under a mixed load: answers classified, writes and counts checked
 //   login [--rounds 15]                                                    a login's password check at 100,000 and 210,000 iterations, and through the API
 // One class per benchmark; add a case here to add one.
 var command = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "storage";

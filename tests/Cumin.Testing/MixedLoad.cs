@@ -31,14 +31,18 @@ public sealed class MixedLoad : IDisposable
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly int _workers;
 
-    private MixedLoad(HttpClient http, string projectId, int workers)
+    private MixedLoad(HttpClient http, string projectId, int workers, string accessToken)
     {
         _http = http;
         ProjectId = projectId;
         _workers = workers;
+        AccessToken = accessToken;
     }
 
     public string ProjectId { get; }
+
+    /// <summary>The load's user's access token (for a <see cref="NotificationClient"/> of the same user).</summary>
+    public string AccessToken { get; }
 
     /// <summary>Every answer so far, in the order they arrived.</summary>
     public IReadOnlyList<Answer> Answers => [.. _answers];
@@ -58,11 +62,11 @@ public sealed class MixedLoad : IDisposable
         (await http.PostAsJsonAsync("/auth/register", new { name = "Load", email, password = "correct horse battery" })).EnsureSuccessStatusCode();
         var login = await http.PostAsJsonAsync("/auth/login", new { email, password = "correct horse battery" });
         login.EnsureSuccessStatusCode();
-        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
+        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         var project = await http.PostAsJsonAsync("/api/projects", new { name = "under load" });
         project.EnsureSuccessStatusCode();
-        var load = new MixedLoad(http, (await project.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!, workers);
+        var load = new MixedLoad(http, (await project.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!, workers, token);
         for (var i = 0; i < tasks; i++)
         {
             var created = await http.PostAsJsonAsync($"/api/projects/{load.ProjectId}/tasks", new { title = $"seed {i}" });
@@ -253,6 +257,38 @@ public sealed class MixedLoad : IDisposable
         return counts.ValueKind == JsonValueKind.Null
             ? null
             : [counts.GetProperty("todo").GetInt64(), counts.GetProperty("inProgress").GetInt64(), counts.GetProperty("done").GetInt64()];
+    }
+
+    /// <summary>Asks for an export of the project: the answer's status, and the export's id when it was accepted (202).</summary>
+    public async Task<(int Status, string? ExportId)> ExportAsync()
+    {
+        try
+        {
+            using var response = await _http.PostAsync($"/api/projects/{ProjectId}/exports", null);
+            return response.StatusCode == HttpStatusCode.Accepted
+                ? ((int)response.StatusCode, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString())
+                : ((int)response.StatusCode, null);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return (0, null);
+        }
+    }
+
+    /// <summary>An export's status (<c>pending</c>, <c>running</c>, <c>done</c>, <c>failed</c>); null when it could not be read.</summary>
+    public async Task<string?> ExportStatusAsync(string exportId)
+    {
+        try
+        {
+            using var response = await _http.GetAsync($"/api/exports/{exportId}");
+            return response.IsSuccessStatusCode
+                ? (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString()
+                : null;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
     }
 
     private static async Task<HttpResponseMessage> RetryAsync(Func<Task<HttpResponseMessage>> send, TimeSpan within)
