@@ -12,6 +12,7 @@ using Cumin.ServiceDefaults;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Npgsql;
@@ -73,7 +74,8 @@ public static class ApiHost
         }));
 
         services.TryAddTimeProvider();
-        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section));
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>());
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section));
         services.AddSingleton<AccessTokens>();
         services.AddSingleton<SignInThrottle>();
@@ -117,8 +119,6 @@ public static class ApiHost
 
     public static WebApplication UseCuminApi(this WebApplication app)
     {
-        app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Validate(app.Environment);
-
         app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment())
         {
@@ -137,8 +137,9 @@ public static class ApiHost
         app.MapOpenApi();
         app.MapApiReference();
         app.MapCuminHealth();
-        // Every route below reaches a grain or PostgreSQL, so any of them answers 503 with Retry-After when one is away.
-        var api = app.MapGroup(string.Empty).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        // Every route below reaches a grain or PostgreSQL, so any of them answers 503 with Retry-After when one is away;
+        // a route id that is not well formed is a 404 before any handler runs.
+        var api = app.MapGroup(string.Empty).ProducesProblem(StatusCodes.Status503ServiceUnavailable).RequireWellFormedRouteIds();
         api.MapAuth();
         api.MapProjects();
         api.MapTasks();

@@ -19,7 +19,8 @@ public static class Program
 
         var app = builder.Build();
         app.MapHealthChecks("/health/live");
-        if (builder.Configuration.GetValue($"{SiloOptions.Section}:Dashboard", true))
+        // Off unless asked for, as SiloOptions.Dashboard (which decides whether AddCuminSilo adds the dashboard's services).
+        if (builder.Configuration.GetValue<bool>($"{SiloOptions.Section}:Dashboard"))
         {
             app.MapOrleansDashboard("/dashboard");
         }

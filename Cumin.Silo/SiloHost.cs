@@ -3,6 +3,7 @@ using Cumin.Clustering.Hosting;
 using Cumin.Common;
 using Cumin.Exports;
 using Cumin.Grains;
+using Cumin.Notifications;
 using Cumin.Orleans.DynamoDB;
 using Orleans.Dashboard;
 using Orleans.Serialization;
@@ -130,11 +131,11 @@ public static class SiloHost
     public static ISiloBuilder AddCuminNotifications(this ISiloBuilder silo, IConfiguration configuration)
     {
         var queueName = configuration[$"{NotificationSettings.Section}:QueueName"] is { Length: > 0 } name ? name : NotificationSettings.DefaultName;
-        return silo.AddSqsStreams(StorageNames.Notifications, sqs => sqs
+        return silo.AddSqsStreams(NotificationStreams.Provider, sqs => sqs
             .ConfigureSqs(options => options
                 .Bind(configuration.GetSection($"{NotificationSettings.Section}:Sqs"))
                 .Configure(sqsOptions => sqsOptions.QueueNames = [queueName]))
-            .AddJsonMessageMapping<ExportCompletedMessage>(StorageNames.UserNotificationsNamespace, "userId")
+            .AddJsonMessageMapping<ExportEndedMessage>(NotificationStreams.UserNamespace, "userId")
             .ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly));
     }
 }

@@ -53,17 +53,21 @@ public sealed partial class SecurityDefinitionTests
     [Fact]
     public void Start_up_outside_development_refuses_every_published_key_and_accepts_a_secret_one()
     {
+        var production = new AuthOptionsValidator(Environment(Environments.Production));
+        var development = new AuthOptionsValidator(Environment(Environments.Development));
         foreach (var key in PublishedSigningKeys.All)
         {
             var options = new AuthOptions { SigningKey = key };
-            var refused = Assert.Throws<InvalidOperationException>(() => options.Validate(Environment(Environments.Production)));
-            Assert.Contains("published", refused.Message, StringComparison.Ordinal);
-            options.Validate(Environment(Environments.Development));
+            var refused = production.Validate(null, options);
+            Assert.True(refused.Failed);
+            Assert.Contains("published", refused.FailureMessage, StringComparison.Ordinal);
+            Assert.True(development.Validate(null, options).Succeeded);
         }
 
-        new AuthOptions { SigningKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) }
-            .Validate(Environment(Environments.Production));
-        Assert.Throws<InvalidOperationException>(() => new AuthOptions { SigningKey = "short" }.Validate(Environment(Environments.Development)));
+        Assert.True(production.Validate(null, new AuthOptions { SigningKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) }).Succeeded);
+        var shortKey = development.Validate(null, new AuthOptions { SigningKey = "short" });
+        Assert.True(shortKey.Failed);
+        Assert.Contains("at least 32 bytes", shortKey.FailureMessage, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -224,6 +228,23 @@ public sealed partial class SecurityDefinitionTests
         Assert.Equal("false", ComposeService("Cumin.Silo").Get("environment").Merged()["Cumin__Orleans__Dashboard"].Scalar());
         Assert.Equal("false", Container("silo")["Cumin__Orleans__Dashboard"].Scalar());
         Assert.Contains("export Cumin__Orleans__Dashboard=true", File.ReadAllText(Repository.PathOf("scripts", "run.sh")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Under_compose_the_silo_dashboard_is_opt_in_and_then_published_on_the_hosts_loopback_only()
+    {
+        Assert.Null(ComposeService("Cumin.Silo").Get("ports"));
+        var services = Yaml.Load(Repository.PathOf("docker-compose.dashboard.yml")).Get("services");
+        Assert.Equal(["silo"], services.Entries().Select(e => e.Key));
+        var overlay = services.Get("silo")!;
+        var environment = overlay.Get("environment").Merged();
+        Assert.Equal(["Cumin__Orleans__Dashboard"], environment.Keys);
+        Assert.Equal("true", environment["Cumin__Orleans__Dashboard"].Scalar());
+        Assert.True(ProgramConfiguration.ForProject("Cumin.Silo").Reads("Cumin__Orleans__Dashboard"));
+        var siloHttp = ComposeService("Cumin.Silo").Get("environment").Merged()["ASPNETCORE_HTTP_PORTS"].Scalar();
+        var published = Assert.Single(overlay.Get("ports").Items()).Scalar()!;
+        Assert.StartsWith("127.0.0.1:", published, StringComparison.Ordinal);
+        Assert.EndsWith(":" + siloHttp, published, StringComparison.Ordinal);
     }
 
     [Fact]
