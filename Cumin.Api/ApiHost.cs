@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using Amazon.DynamoDBv2;
 using Cumin.Api.Auth;
+using Cumin.Api.Comments;
 using Cumin.Api.Common;
 using Cumin.Api.Exports;
+using Cumin.Api.Labels;
 using Cumin.Api.Notifications;
 using Cumin.Api.Operations;
 using Cumin.Api.Projects;
@@ -143,6 +145,8 @@ public static class ApiHost
         api.MapAuth();
         api.MapProjects();
         api.MapTasks();
+        api.MapLabels();
+        api.MapComments();
         api.MapExports();
         api.MapNotifications();
         return app;

@@ -5,6 +5,7 @@
 #   scripts/bench.sh storage --ops 4000 --concurrency 32 --rounds 5
 #   scripts/bench.sh api --connections 32 --seconds 15
 #   scripts/bench.sh web                the web app in Chromium: size, a 1,000-task board's load, drag round trips
+#   scripts/bench.sh board --tasks 1000 --movers 16   a project's board: load, list vs DynamoDB, moves vs PATCHes, storage calls per move
 #   scripts/bench.sh faults [dynamodb|postgres|fauxqs|runner]   outages under a mixed load (not in `all`: it stops servers)
 set -euo pipefail
 # shellcheck source=stack.sh
@@ -13,7 +14,7 @@ source "$(dirname "$0")/stack.sh"
 source "$(dirname "$0")/web.sh"
 cd "$STACK_ROOT"
 
-ALL=(storage api counts export login web)
+ALL=(storage api counts export login web board)
 # DynamoDB Local with the JVM's full JIT: the tests' quick-starting C1-only mode would understate its throughput.
 export CUMIN_DYNAMODB_FULL_JIT=1
 stack_install
@@ -45,6 +46,16 @@ start_baseline() {
   export CUMIN_BASELINE_URL="http://127.0.0.1:$http"
 }
 
+# The board benchmark counts the silo's DynamoDB requests: a forwarder of its own between the programs and DynamoDB
+# Local (the API's only DynamoDB call is its readiness check; the benchmark reads the index straight, not through it).
+start_dynamodb_proxy() {
+  local port
+  port=$(free_port)
+  program_start bench/Cumin.Bench dynamodb-proxy "$port" "$AWS_ENDPOINT_URL_DYNAMODB" >"$STATE/proxy.log" 2>&1
+  wait_for http "http://127.0.0.1:$port/__counts" 60 || die "the DynamoDB proxy did not start"
+  export Cumin__DynamoDB__ServiceUrl="http://127.0.0.1:$port" CUMIN_DYNAMODB_PROXY_URL="http://127.0.0.1:$port"
+}
+
 run_one() {
   local name=$1; shift
   STATE="$(mktemp -d /tmp/cumin-bench.XXXXXX)"
@@ -60,7 +71,9 @@ run_one() {
   fi
   # shellcheck source=/dev/null
   source "$STATE/env"
-  case "$name" in api | counts | login | faults) apps_start "$STATE" ;; web) web_apps_start "$STATE" ;; esac
+  unset Cumin__DynamoDB__ServiceUrl CUMIN_DYNAMODB_PROXY_URL
+  if [ "$name" = board ]; then start_dynamodb_proxy; fi
+  case "$name" in api | counts | login | board | faults) apps_start "$STATE" ;; web) web_apps_start "$STATE" ;; esac
   # The faults benchmark kills the runner (apps_start's second program) and starts another (scripts/bench-faults.sh).
   if [ "$name" = faults ]; then echo "${PROGRAM_PIDS[1]}" >"$STATE/runner.pid"; fi
   if [ "$name" = api ]; then start_baseline; fi

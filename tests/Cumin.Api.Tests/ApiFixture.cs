@@ -47,6 +47,8 @@ public class ApiFixture : IAsyncLifetime
         Settings["Cumin:Orleans:Dashboard"] = "false";
         Settings["ConnectionStrings:Postgres"] = await LocalStack.CreateDatabaseAsync("api");
         Settings["Cumin:Auth:SigningKey"] = SigningKey;
+        // Small, so a test reaches the bound of one list request's work with a few hundred tasks, not ten thousand.
+        Settings["Cumin:Board:ScanLimit"] = "100";
         // The tests register and log in many users from one address; the limits themselves are tested with low values.
         Settings["Cumin:RateLimits:AuthPerClientPerMinute"] = "100000";
         Settings["Cumin:RateLimits:LoginFailuresPerEmailAndClientPerMinute"] = "1000";
