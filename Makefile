@@ -1,6 +1,6 @@
 # The two commands: `make run` (the whole local stack in the foreground; Ctrl-C stops it) and `make test`.
 # `make` alone lists the targets: each target's comment is the line (or lines) above it.
-.PHONY: help run test stack bench cluster clean openapi screenshots
+.PHONY: help run test stack bench cluster clean openapi screenshots trace-screenshot
 .DEFAULT_GOAL := help
 
 help:
@@ -34,6 +34,10 @@ openapi:
 # docs/board.png: the real board in Chromium, against a private stack.
 screenshots:
 	@bash scripts/screenshots.sh
+
+# docs/export-trace.png: one export's trace in the Aspire dashboard, against a private stack.
+trace-screenshot:
+	@bash scripts/trace-screenshot.sh
 
 # Deletes what the build, the installs and the local stack's data left in the repository.
 clean:

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Amazon.DynamoDBv2;
 using Cumin.Api.Auth;
 using Cumin.Api.Comments;
@@ -10,6 +11,7 @@ using Cumin.Api.Operations;
 using Cumin.Api.Projects;
 using Cumin.Api.Tasks;
 using Cumin.Api.WebApp;
+using Cumin.ServiceDefaults;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.SignalR;
@@ -42,7 +44,9 @@ public static class ApiHost
             kestrel.AddServerHeader = false;
         });
 
-        builder.UseOrleansClient(client => client.UseCuminClustering(configuration));
+        builder.AddCuminTelemetry("cumin-api");
+        // Grain calls carry the request's trace context to the silos (and observer calls bring theirs back).
+        builder.UseOrleansClient(client => client.UseCuminClustering(configuration).AddActivityPropagation());
         // SIGTERM: Kestrel stops accepting, lets requests in flight finish (the web host stops before the Orleans
         // client, so they can still call grains), then the process exits. The load balancer has deregistered the task
         // before ECS sends SIGTERM; ECS's stopTimeout (deploy/) is longer than this.
@@ -51,8 +55,9 @@ public static class ApiHost
 
         services.ConfigureHttpJsonOptions(json => JsonSetup.Configure(json.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        // traceId: the W3C trace id, what a trace viewer and the logs (TraceId) show for this request.
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier);
+            context.ProblemDetails.Extensions["traceId"] = Activity.Current?.TraceId.ToHexString() ?? context.HttpContext.TraceIdentifier);
         services.AddSingleton<Microsoft.AspNetCore.Http.IProblemDetailsWriter, ProblemJsonWriter>();
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddValidation();

@@ -3,6 +3,7 @@ using Cumin.Lambdas;
 using Cumin.Lambdas.Aggregation;
 using Cumin.Lambdas.Hosting;
 using Cumin.Lambdas.LocalRunner;
+using Cumin.ServiceDefaults;
 using Microsoft.Extensions.Hosting;
 
 // `dotnet Cumin.Lambdas.LocalRunner.dll`          the local event-source runner: DynamoDB Local streams -> the Lambda handlers.
@@ -10,13 +11,13 @@ using Microsoft.Extensions.Hosting;
 //                                                 (the deployment step in AWS, where the functions themselves never migrate).
 var migrateOnly = args is ["migrate", ..];
 var builder = Host.CreateApplicationBuilder(migrateOnly ? args[1..] : args);
+builder.AddCuminTelemetry("cumin-runner");
 
 // Each function's own registration, the one its Lambda entry point uses too; then which table feeds which function.
 builder.Services.AddAggregator(builder.Configuration);
 builder.Services.AddExporter(builder.Configuration);
 builder.Services.AddEventSourceRunner(builder.Configuration)
-    .AddStreamEventSource<AggregatorFunction>(TableNames.Tasks)
-    .AddStreamEventSource<AggregatorFunction>(TableNames.Projects)
+    .AddAggregatorEventSources()
     .AddExporterEventSource();
 
 using var host = builder.Build();
@@ -28,3 +29,9 @@ if (migrateOnly)
 }
 
 await host.RunAsync();
+
+/// <summary>
+/// Declared so that ASP.NET Core's source generator (the telemetry's instrumentation brings its framework) makes no
+/// public Program here, which would clash with the API's in projects that reference both.
+/// </summary>
+internal sealed partial class Program;

@@ -119,7 +119,7 @@ internal sealed partial class ShardReader
                 var sequence = records[0].Dynamodb?.SequenceNumber;
                 attempts = sequence == failingSequence ? attempts + 1 : 1;
                 failingSequence = sequence;
-                if (options.MaximumRetryAttempts >= 0 && attempts > options.MaximumRetryAttempts)
+                if (MaximumRetryAttempts >= 0 && attempts > MaximumRetryAttempts)
                 {
                     RunnerLog.RecordSkipped(logger, mapping.Name, shardId, sequence ?? "?", attempts);
                     lanes.Done(entries[..1]);

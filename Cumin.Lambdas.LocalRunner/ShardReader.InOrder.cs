@@ -99,7 +99,7 @@ internal sealed partial class ShardReader
             (_failingSequence, _failedAttempts) = (sequence, 1);
         }
 
-        if (options.MaximumRetryAttempts >= 0 && _failedAttempts > options.MaximumRetryAttempts)
+        if (MaximumRetryAttempts >= 0 && _failedAttempts > MaximumRetryAttempts)
         {
             RunnerLog.RecordSkipped(logger, mapping.Name, shardId, sequence ?? "?", _failedAttempts);
             await AcknowledgeAsync(failed);

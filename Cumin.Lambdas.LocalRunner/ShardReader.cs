@@ -9,7 +9,7 @@ namespace Cumin.Lambdas.LocalRunner;
 /// Reads one shard to its end (or forever, while it is open), handing batches to the mapping's function and
 /// checkpointing after each acknowledged batch. Lambda's rules: a function error retries the whole batch; a
 /// <c>batchItemFailures</c> answer acknowledges the records before the lowest failed one and retries from it;
-/// a record failing more than MaximumRetryAttempts times is skipped. The shard is read in order
+/// a record failing more than MaximumRetryAttempts times (the mapping's, else the runner's) is skipped. The shard is read in order
 /// (<c>ShardReader.InOrder.cs</c>), or, for a mapping with a parallelization factor above 1, several partition keys at
 /// once, each key's records still in order (<c>ShardReader.ByKey.cs</c>, <see cref="KeyLanes"/>); this file holds what
 /// both share: the reads, what a failed read means, and the invocation.
@@ -28,6 +28,9 @@ internal sealed partial class ShardReader(
 {
     // The last record acknowledged (or skipped); the shard resumes right after it.
     private string? _position = checkpoint;
+
+    /// <summary>The mapping's own limit when it has one (the aggregator's: until counted), else the runner's.</summary>
+    private int MaximumRetryAttempts => mapping.MaximumRetryAttempts ?? options.MaximumRetryAttempts;
 
     /// <summary>What a failed GetShardIterator or GetRecords means for the reading loop.</summary>
     private enum ReadFailure

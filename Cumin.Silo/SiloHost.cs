@@ -6,6 +6,7 @@ using Cumin.Grains;
 using Cumin.Notifications;
 using Cumin.Orleans.DynamoDB;
 using Orleans.Dashboard;
+using Orleans.Serialization;
 using Orleans.Streams;
 
 namespace Cumin.Silo;
@@ -55,6 +56,8 @@ public static class SiloHost
             silo.UseCuminClustering(configuration);
         }
 
+        // Grain calls continue the caller's trace (the API's request, another grain's call).
+        silo.AddActivityPropagation();
         silo.Services.AddCuminGrains(configuration);
         // Orleans' watchdog warns of an impossible stall when its two threads start in one order: see WatchdogLogger.
         WatchdogLogging.Register(silo.Services);
@@ -62,6 +65,10 @@ public static class SiloHost
         silo.Services.AddSingleton<IAmazonDynamoDB>(_ => configuration["Cumin:DynamoDB:ServiceUrl"] is { Length: > 0 } url
             ? new AmazonDynamoDBClient(new AmazonDynamoDBConfig { ServiceURL = url })
             : new AmazonDynamoDBClient());
+        // Grains call the SDK directly (the catalogs' queries). Orleans's exception codec carries its exceptions to the
+        // caller by type name, which the API answers with a 503; without this they cannot be serialized at all, and the
+        // caller gets a serialization error instead.
+        silo.Services.Configure<ExceptionSerializationOptions>(exceptions => exceptions.SupportedNamespacePrefixes.Add("Amazon"));
         silo.AddCuminGrainStorage(configuration);
         silo.AddCuminNotifications(configuration);
         if (options.Dashboard)

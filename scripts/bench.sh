@@ -6,6 +6,7 @@
 #   scripts/bench.sh api --connections 32 --seconds 15
 #   scripts/bench.sh web                the web app in Chromium: size, a 1,000-task board's load, drag round trips
 #   scripts/bench.sh board --tasks 1000 --movers 16   a project's board: load, list vs DynamoDB, moves vs PATCHes, storage calls per move
+#   scripts/bench.sh faults [dynamodb|postgres|fauxqs|runner]   outages under a mixed load (not in `all`: it stops servers)
 set -euo pipefail
 # shellcheck source=stack.sh
 source "$(dirname "$0")/stack.sh"
@@ -26,6 +27,8 @@ build_solution
 # Each benchmark's own stack, discarded after it (and at exit, after the programs it started have stopped).
 STATE=""
 bench_discard() {
+  # A runner the faults benchmark started again is not among the programs started here.
+  if [ -n "$STATE" ] && [ -f "$STATE/runner.pid" ]; then kill -TERM "$(cat "$STATE/runner.pid")" 2>/dev/null || true; fi
   if [ -n "$STATE" ]; then stack_discard "$STATE"; fi
   STATE=""
 }
@@ -56,12 +59,23 @@ start_dynamodb_proxy() {
 run_one() {
   local name=$1; shift
   STATE="$(mktemp -d /tmp/cumin-bench.XXXXXX)"
-  stack_start test "$STATE"
+  if [ "$name" = faults ]; then
+    # As make run keeps them, data on disk (DynamoDB Local with -dbPath), on free ports: the servers are stopped and
+    # started again, and must come back with what they had.
+    CUMIN_DYNAMODB_PORT=$(free_port) CUMIN_FAUXQS_PORT=$(free_port) CUMIN_POSTGRES_PORT=$(free_port)
+    export CUMIN_DYNAMODB_PORT CUMIN_FAUXQS_PORT CUMIN_POSTGRES_PORT
+    export CUMIN_BENCH_STATE="$STATE" CUMIN_BENCH_CONTROL="$STACK_ROOT/scripts/bench-faults.sh"
+    stack_start run "$STATE"
+  else
+    stack_start test "$STATE"
+  fi
   # shellcheck source=/dev/null
   source "$STATE/env"
   unset Cumin__DynamoDB__ServiceUrl CUMIN_DYNAMODB_PROXY_URL
   if [ "$name" = board ]; then start_dynamodb_proxy; fi
-  case "$name" in api | counts | login | board) apps_start "$STATE" ;; web) web_apps_start "$STATE" ;; esac
+  case "$name" in api | counts | login | board | faults) apps_start "$STATE" ;; web) web_apps_start "$STATE" ;; esac
+  # The faults benchmark kills the runner (apps_start's second program) and starts another (scripts/bench-faults.sh).
+  if [ "$name" = faults ]; then echo "${PROGRAM_PIDS[1]}" >"$STATE/runner.pid"; fi
   if [ "$name" = api ]; then start_baseline; fi
   log "benchmark: $name $*"
   if [ "$name" = web ]; then

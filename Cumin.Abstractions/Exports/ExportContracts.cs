@@ -59,7 +59,8 @@ public sealed record ExportEndedMessage(
     [property: Id(4)] string? Url,
     [property: Id(5)] DateTimeOffset? UrlExpiresAt,
     [property: Id(6)] int? TaskCount,
-    [property: Id(7)] string? Error)
+    [property: Id(7)] string? Error,
+    [property: Id(8)] string? TraceParent = null)
 {
     public const string Completed = "export.completed";
     public const string Failed = "export.failed";

@@ -49,7 +49,7 @@ public static class ProjectEndpoints
         var views = replies.Where(r => r.IsOk).Select(r => r.Value!).OrderBy(v => v.CreatedAt).ToList();
         var known = await counts.GetAsync(views.Select(v => v.Id).ToList(), cancellationToken);
         return TypedResults.Ok(new ProjectList(
-            views.Select(v => ProjectResponse.From(v, known.GetValueOrDefault(v.Id, StatusCounts.Zero))).ToList()));
+            views.Select(v => ProjectResponse.From(v, known is null ? null : known.GetValueOrDefault(v.Id, StatusCounts.Zero))).ToList()));
     }
 
     private static async Task<Results<Created<ProjectResponse>, ProblemHttpResult>> Create(
@@ -129,6 +129,6 @@ public static class ProjectEndpoints
         return reply.IsOk ? TypedResults.NoContent() : Problems.For(reply);
     }
 
-    private static async Task<StatusCounts> CountsOf(IProjectCounts counts, string projectId, CancellationToken cancellationToken) =>
-        (await counts.GetAsync([projectId], cancellationToken)).GetValueOrDefault(projectId, StatusCounts.Zero);
+    private static async Task<StatusCounts?> CountsOf(IProjectCounts counts, string projectId, CancellationToken cancellationToken) =>
+        await counts.GetAsync([projectId], cancellationToken) is { } known ? known.GetValueOrDefault(projectId, StatusCounts.Zero) : null;
 }

@@ -1,4 +1,5 @@
 using Cumin.Exports;
+using Cumin.ServiceDefaults;
 
 namespace Cumin.Grains.Exports;
 
@@ -31,6 +32,7 @@ public sealed class ExportJobGrain(
             ProjectId = projectId,
             Status = ExportStatus.Pending,
             CreatedAt = timeProvider.GetUtcNow(),
+            TraceParent = CuminTelemetry.CurrentTraceParent(),
         };
         try
         {

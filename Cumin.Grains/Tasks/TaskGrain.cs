@@ -23,8 +23,9 @@ public sealed partial class TaskGrain(
 {
     /// <summary>
     /// How long a context is used before it is asked for again, should the project have failed to tell this grain
-    /// of a change. Well under the least time Orleans takes to declare a silo dead (three missed probes, each at least
-    /// 2.5 s by default), so when the project's silo crashes, no new activation of the project can change the
+    /// of a change. Well under the least time Orleans takes to declare a silo dead (three missed probes of 1.5 s each,
+    /// 4.5 s: Cumin.Clustering's LeastFailureDetectionTime, which a test keeps above this lease), so when the project's
+    /// silo crashes, no new activation of the project can change the
     /// membership before this grain asks it. Under steady reads it costs one call to the project per task per lease.
     /// </summary>
     public static readonly TimeSpan MembershipLease = TimeSpan.FromSeconds(2);

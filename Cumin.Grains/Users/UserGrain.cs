@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Cumin.Exports;
@@ -5,6 +6,7 @@ using Cumin.Grains.Common;
 using Cumin.Grains.Exports;
 using Cumin.Notifications;
 using Cumin.Projects;
+using Cumin.ServiceDefaults;
 using Cumin.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -299,6 +301,9 @@ public sealed partial class UserGrain(
     /// </summary>
     private async Task OnExportEndedAsync(ExportEndedMessage message, StreamSequenceToken? token)
     {
+        // The export's trace, carried by the exporter's message, goes on through the notification to the owner's hosts.
+        using var span = CuminTelemetry.StartLinked("export notification", ActivityKind.Consumer, message.TraceParent);
+        span?.SetTag("cumin.export.id", message.ExportId);
         if (!state.RecordExists || message.Type is not (ExportEndedMessage.Completed or ExportEndedMessage.Failed))
         {
             LogIgnoredMessage(logger, Id, message.Type, message.ExportId);

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Text.Json;
 using Cumin.Lambdas.Hosting;
 using Cumin.Lambdas.Streams;
+using Cumin.ServiceDefaults;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -60,7 +61,20 @@ public sealed partial class AggregatorFunction : IStreamEventFunction
     }
 
     /// <summary>The Lambda entry point: the DynamoDB Streams event in, <c>{"batchItemFailures":[]}</c> out.</summary>
-    public Task<Stream> HandleAsync(Stream input) => InvokeAsync(input, CancellationToken.None);
+    public async Task<Stream> HandleAsync(Stream input)
+    {
+        try
+        {
+            return await InvokeAsync(input, CancellationToken.None);
+        }
+        finally
+        {
+            LambdaTelemetry.Value.Flush();
+        }
+    }
+
+    /// <summary>The function's telemetry in AWS (in the local runner, the runner's host has its own).</summary>
+    private static readonly Lazy<FunctionTelemetry> LambdaTelemetry = new(() => FunctionTelemetry.Start("cumin-aggregator"));
 
     public async Task<Stream> InvokeAsync(Stream payload, CancellationToken cancellationToken)
     {
@@ -155,6 +169,7 @@ public sealed partial class AggregatorFunction : IStreamEventFunction
             return Malformed(element, record, "missing key pk or sk");
         }
 
+        CountWrite(record, data);
         switch (record.EventName)
         {
             case StreamEventNames.Remove:
@@ -171,6 +186,29 @@ public sealed partial class AggregatorFunction : IStreamEventFunction
                     : Malformed(element, record, $"NewImage has no known status ('{status}')");
             default:
                 return Malformed(element, record, $"unknown eventName '{record.EventName}'");
+        }
+    }
+
+    /// <summary>Task writes, moves (a status that changed) and the record's age, for the metrics of Cumin's meter.</summary>
+    private static void CountWrite(DynamoDbStreamRecord record, StreamRecordData data)
+    {
+        var change = record.EventName switch
+        {
+            StreamEventNames.Insert => "created",
+            StreamEventNames.Modify => "updated",
+            _ => "deleted",
+        };
+        CuminMetrics.TasksWritten.Add(1, new KeyValuePair<string, object?>("change", change));
+        var before = data.OldImage is not null && data.OldImage.TryGetValue("status", out var old) ? old.S : null;
+        var after = data.NewImage is not null && data.NewImage.TryGetValue("status", out var now) ? now.S : null;
+        if (before is not null && after is not null && before != after)
+        {
+            CuminMetrics.TaskMoves.Add(1, new KeyValuePair<string, object?>("from", before), new KeyValuePair<string, object?>("to", after));
+        }
+
+        if (data.ApproximateCreationDateTime is { } written)
+        {
+            CuminMetrics.AggregatorLag.Record(Math.Max(0, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0 - written));
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Amazon.SQS;
 using Amazon.SQS.Model;
+using Cumin.ServiceDefaults;
 using Microsoft.Extensions.Options;
 
 namespace Cumin.Lambdas.Export;
@@ -21,7 +22,9 @@ public sealed class ExportNotifier(IAmazonSQS sqs, IOptions<ExporterOptions> opt
             new SendMessageRequest
             {
                 QueueUrl = _queueUrl,
-                MessageBody = JsonSerializer.Serialize(message, ExportJsonContext.Default.ExportNotificationMessage),
+                // The message carries the export's trace on to the silo that tells the owner.
+                MessageBody = JsonSerializer.Serialize(
+                    message with { TraceParent = CuminTelemetry.CurrentTraceParent() }, ExportJsonContext.Default.ExportNotificationMessage),
             },
             cancellationToken);
     }

@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.S3;
+using Cumin.ServiceDefaults;
 using Microsoft.Extensions.Logging;
 
 namespace Cumin.Lambdas.Export;
@@ -64,6 +65,9 @@ public sealed class Exporter(
                 job.UserId, job.ExportId, job.ProjectId, outcome.Url, outcome.UrlExpiresAt, outcome.TaskCount, outcome.Error),
             cancellationToken);
         var elapsed = timeProvider.GetElapsedTime(started);
+        var ended = new KeyValuePair<string, object?>("outcome", outcome.Succeeded ? "completed" : "failed");
+        CuminMetrics.Exports.Add(1, ended);
+        CuminMetrics.ExportDuration.Record(elapsed.TotalSeconds, ended);
         if (outcome.Succeeded)
         {
             ExporterLog.JobDone(logger, job.ExportId, job.ProjectId, outcome.TaskCount ?? 0, elapsed.TotalMilliseconds);

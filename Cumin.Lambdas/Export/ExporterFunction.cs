@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Cumin.Lambdas.Hosting;
 using Cumin.Lambdas.Streams;
+using Cumin.ServiceDefaults;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -53,7 +55,20 @@ public sealed class ExporterFunction : IStreamEventFunction
     }
 
     /// <summary>The Lambda entry point: the DynamoDB Streams event in, <c>{"batchItemFailures":[…]}</c> out.</summary>
-    public Task<Stream> HandleAsync(Stream input) => InvokeAsync(input, CancellationToken.None);
+    public async Task<Stream> HandleAsync(Stream input)
+    {
+        try
+        {
+            return await InvokeAsync(input, CancellationToken.None);
+        }
+        finally
+        {
+            LambdaTelemetry.Value.Flush();
+        }
+    }
+
+    /// <summary>The function's telemetry in AWS (in the local runner, the runner's host has its own).</summary>
+    private static readonly Lazy<FunctionTelemetry> LambdaTelemetry = new(() => FunctionTelemetry.Start("cumin-exporter"));
 
     public async Task<Stream> InvokeAsync(Stream payload, CancellationToken cancellationToken)
     {
@@ -76,12 +91,17 @@ public sealed class ExporterFunction : IStreamEventFunction
                 continue;
             }
 
+            // The export continues the trace of the request that asked for it (the job item carries its context).
+            using var span = CuminTelemetry.StartLinked("export", ActivityKind.Consumer, job.TraceParent);
+            span?.SetTag("cumin.export.id", job.ExportId);
+            span?.SetTag("cumin.project.id", job.ProjectId);
             try
             {
                 await _exporter.ExportAsync(job, record.EventId ?? record.Dynamodb!.SequenceNumber!, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
+                span?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
                 // The records before this one are done; the event source retries from this one.
                 ExporterLog.JobFailedTransiently(_logger, ex, job.ExportId, job.UserId);
                 return StreamsEventResponse.FailedFrom(record.Dynamodb!.SequenceNumber!);
@@ -114,6 +134,6 @@ public sealed class ExporterFunction : IStreamEventFunction
             return null;
         }
 
-        return new ExportJob(userId, exportId, projectId);
+        return new ExportJob(userId, exportId, projectId, Text("traceParent"));
     }
 }

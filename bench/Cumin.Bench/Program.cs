@@ -8,6 +8,7 @@ using Cumin.Bench;
 //   export                                                                 POST to SignalR notification, exporter memory (1k/10k/100k)
 //   board [--tasks 1000] [--movers 16] [--seconds 10] [--loads 50]         board load, list throughput, moves vs PATCHes, storage calls per move, 404 flood, 1,000 projects, memory per task
 //   dynamodb-proxy PORT TARGET                                             the request-counting DynamoDB forwarder the board benchmark puts before the silo
+//   faults [dynamodb|postgres|fauxqs|runner ...]                        outages under a mixed load: answers classified, writes and counts checked
 //   login [--rounds 15]                                                    a login's password check at 100,000 and 210,000 iterations, and through the API
 // One class per benchmark; add a case here to add one.
 var command = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "storage";
@@ -31,7 +32,9 @@ switch (command)
         return await DynamoDBCountingProxy.RunAsync(rest);
     case "login":
         return await LoginBenchmark.RunAsync(rest);
+    case "faults":
+        return await FaultsBenchmark.RunAsync(rest);
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{command}'. Known: storage, storage-cpu, api, counts, export, login, board, dynamodb-proxy.");
+        Console.Error.WriteLine($"Unknown benchmark '{command}'. Known: storage, storage-cpu, api, counts, export, login, board, dynamodb-proxy, faults.");
         return 2;
 }

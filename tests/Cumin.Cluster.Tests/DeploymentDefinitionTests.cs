@@ -340,6 +340,12 @@ public sealed partial class DeploymentDefinitionTests
         Assert.Equal(
             ["ProjectsTable.StreamArn", "TasksTable.StreamArn"],
             mappings.Where(m => m.Get("FunctionName").Scalar() == "AggregatorFunction").Select(m => m.Get("EventSourceArn").Scalar()).Order());
+        // The aggregator's records are retried until counted, in AWS as by the local runner.
+        Assert.All(
+            mappings.Where(m => m.Get("FunctionName").Scalar() == "AggregatorFunction"),
+            m => Assert.Equal(
+                Cumin.Lambdas.LocalRunner.EventSourceRunnerBuilder.AggregatorMaximumRetryAttempts.ToString(CultureInfo.InvariantCulture),
+                m.Get("MaximumRetryAttempts").Scalar()));
     }
 
     [Fact]

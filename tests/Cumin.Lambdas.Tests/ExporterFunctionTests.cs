@@ -169,7 +169,7 @@ public sealed class ExporterFunctionTests(ExporterFixture fixture) : IClassFixtu
 
         var message = Assert.Single(await fixture.MessagesForAsync(job["sk"].S));
         Assert.Equal(
-            ["type", "userId", "exportId", "projectId", "url", "urlExpiresAt", "taskCount", "error"],
+            ["type", "userId", "exportId", "projectId", "url", "urlExpiresAt", "taskCount", "error", "traceParent"],
             message.EnumerateObject().Select(p => p.Name));
         Assert.Equal("export.completed", message.GetProperty("type").GetString());
         Assert.Equal(_userId, message.GetProperty("userId").GetString());

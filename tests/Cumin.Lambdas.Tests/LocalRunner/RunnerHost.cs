@@ -39,9 +39,7 @@ public static class RunnerHost
         builder.Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
         builder.Services.AddLambdasDatabase(builder.Configuration);
         builder.Services.AddAggregator(builder.Configuration);
-        var runner = builder.Services.AddEventSourceRunner(builder.Configuration)
-            .AddStreamEventSource<AggregatorFunction>(TableNames.Tasks)
-            .AddStreamEventSource<AggregatorFunction>(TableNames.Projects);
+        var runner = builder.Services.AddEventSourceRunner(builder.Configuration).AddAggregatorEventSources();
         registerMore?.Invoke(runner);
         return builder.Build();
     }
