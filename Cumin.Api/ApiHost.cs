@@ -4,6 +4,7 @@ using Cumin.Api.Comments;
 using Cumin.Api.Common;
 using Cumin.Api.Exports;
 using Cumin.Api.Labels;
+using Cumin.Api.Live;
 using Cumin.Api.Notifications;
 using Cumin.Api.Operations;
 using Cumin.Api.Projects;
@@ -110,6 +111,8 @@ public static class ApiHost
         services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         services.AddSingleton<NotificationRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationRelay>());
+        services.AddSingleton<ProjectFeedRelay>();
+        services.AddHostedService(sp => sp.GetRequiredService<ProjectFeedRelay>());
         services.AddCuminWebApp(configuration);
         return builder;
     }

@@ -1,5 +1,6 @@
 using Cumin.Common;
 using Cumin.Labels;
+using Cumin.Live;
 using Cumin.Tasks;
 
 namespace Cumin.Projects;
@@ -12,7 +13,7 @@ namespace Cumin.Projects;
 /// before it is acknowledged, so lists are answered from memory and storage is read only to activate it.
 /// </summary>
 [Alias("cumin.IProjectGrain")]
-public interface IProjectGrain : IGrainWithStringKey
+public interface IProjectGrain : IGrainWithStringKey, IProjectFeed
 {
     /// <summary>Called by the owner's user grain.</summary>
     [Alias("create")]
@@ -76,9 +77,12 @@ public interface IProjectGrain : IGrainWithStringKey
     [Alias("prepare-task-change"), AlwaysInterleave]
     Task<Reply<TaskChangePlan>> PrepareTaskChange(string callerId, string taskId, TaskChange change);
 
-    /// <summary>Task grain <paramref name="taskId"/> stored <paramref name="task"/> (null: deleted it); the board follows.</summary>
+    /// <summary>
+    /// Task grain <paramref name="taskId"/> stored <paramref name="task"/> (null: deleted it), the change <paramref name="news"/>
+    /// says; the board follows, and the watchers are told.
+    /// </summary>
     [Alias("task-written"), AlwaysInterleave]
-    Task TaskWritten(string taskId, TaskItem? task);
+    Task TaskWritten(string taskId, TaskItem? task, TaskNews news);
 
     /// <summary>Task grain <paramref name="taskId"/> could not write what it prepared; its reservation goes.</summary>
     [Alias("task-change-abandoned"), AlwaysInterleave, OneWay]

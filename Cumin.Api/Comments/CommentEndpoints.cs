@@ -38,11 +38,6 @@ public static class CommentEndpoints
     private static async Task<Results<Ok<CommentList>, ProblemHttpResult>> List(
         string projectId, string taskId, string? limit, string? cursor, ClaimsPrincipal user, IGrainFactory grains)
     {
-        if (!Caller.AreWellFormed(projectId, taskId))
-        {
-            return Problems.NotFound();
-        }
-
         var pageSize = TaskLimits.PageDefault;
         if (!string.IsNullOrEmpty(limit)
             && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > TaskLimits.PageMax))
@@ -57,11 +52,6 @@ public static class CommentEndpoints
     private static async Task<Results<Created<Comment>, ProblemHttpResult>> Create(
         string projectId, string taskId, CommentRequest body, ClaimsPrincipal user, IGrainFactory grains)
     {
-        if (!Caller.AreWellFormed(projectId, taskId))
-        {
-            return Problems.NotFound();
-        }
-
         var reply = await Task(grains, projectId, taskId).AddComment(user.Id(), body.Body!);
         return reply.IsOk
             ? TypedResults.Created($"/api/projects/{projectId}/tasks/{taskId}/comments/{reply.Value!.Id}", reply.Value)
@@ -71,11 +61,6 @@ public static class CommentEndpoints
     private static async Task<Results<Ok<Comment>, ProblemHttpResult>> Update(
         string projectId, string taskId, string commentId, CommentRequest body, ClaimsPrincipal user, IGrainFactory grains)
     {
-        if (!Caller.AreWellFormed(projectId, taskId, commentId))
-        {
-            return Problems.NotFound();
-        }
-
         var reply = await Task(grains, projectId, taskId).EditComment(user.Id(), commentId, body.Body!);
         return reply.IsOk ? TypedResults.Ok(reply.Value!) : Problems.For(reply);
     }
@@ -83,11 +68,6 @@ public static class CommentEndpoints
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
         string projectId, string taskId, string commentId, ClaimsPrincipal user, IGrainFactory grains)
     {
-        if (!Caller.AreWellFormed(projectId, taskId, commentId))
-        {
-            return Problems.NotFound();
-        }
-
         var reply = await Task(grains, projectId, taskId).DeleteComment(user.Id(), commentId);
         return reply.IsOk ? TypedResults.NoContent() : Problems.For(reply);
     }

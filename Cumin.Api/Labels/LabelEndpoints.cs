@@ -51,11 +51,6 @@ public static class LabelEndpoints
 
     private static async Task<Results<Ok<LabelList>, ProblemHttpResult>> List(string projectId, ClaimsPrincipal user, IGrainFactory grains)
     {
-        if (!Caller.AreWellFormed(projectId))
-        {
-            return Problems.NotFound();
-        }
-
         var reply = await grains.Of<IProjectGrain>(projectId).ListLabels(user.Id());
         return reply.IsOk ? TypedResults.Ok(new LabelList(reply.Value!)) : Problems.For(reply);
     }
@@ -63,11 +58,6 @@ public static class LabelEndpoints
     private static async Task<Results<Created<Label>, ProblemHttpResult>> Create(
         string projectId, CreateLabelRequest body, ClaimsPrincipal user, IGrainFactory grains)
     {
-        if (!Caller.AreWellFormed(projectId))
-        {
-            return Problems.NotFound();
-        }
-
         var reply = await grains.Of<IProjectGrain>(projectId).CreateLabel(user.Id(), body.Name!, body.Color!);
         return reply.IsOk
             ? TypedResults.Created($"/api/projects/{projectId}/labels/{reply.Value!.Id}", reply.Value)
@@ -77,22 +67,12 @@ public static class LabelEndpoints
     private static async Task<Results<Ok<Label>, ProblemHttpResult>> Update(
         string projectId, string labelId, UpdateLabelRequest body, ClaimsPrincipal user, IGrainFactory grains)
     {
-        if (!Caller.AreWellFormed(projectId, labelId))
-        {
-            return Problems.NotFound();
-        }
-
         var reply = await grains.Of<IProjectGrain>(projectId).UpdateLabel(user.Id(), labelId, new LabelPatch(body.Name, body.Color));
         return reply.IsOk ? TypedResults.Ok(reply.Value!) : Problems.For(reply);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(string projectId, string labelId, ClaimsPrincipal user, IGrainFactory grains)
     {
-        if (!Caller.AreWellFormed(projectId, labelId))
-        {
-            return Problems.NotFound();
-        }
-
         var reply = await grains.Of<IProjectGrain>(projectId).DeleteLabel(user.Id(), labelId);
         return reply.IsOk ? TypedResults.NoContent() : Problems.For(reply);
     }

@@ -49,11 +49,6 @@ public static class TaskEndpoints
         string projectId, string? status, string? assigneeId, string? labelId, string? dueBefore, string? q, string? order,
         string? limit, string? cursor, ClaimsPrincipal user, IGrainFactory grains)
     {
-        if (!Caller.AreWellFormed(projectId))
-        {
-            return Problems.NotFound();
-        }
-
         if (ReadQuery(status, assigneeId, labelId, dueBefore, q, order, limit, cursor) is not { } query)
         {
             return Problems.BadRequest(
@@ -96,11 +91,6 @@ public static class TaskEndpoints
     private static async Task<Results<Created<TaskItem>, ProblemHttpResult>> Create(
         string projectId, CreateTaskRequest body, ClaimsPrincipal user, IGrainFactory grains, HttpContext http)
     {
-        if (!Caller.AreWellFormed(projectId))
-        {
-            return Problems.NotFound();
-        }
-
         var draft = new TaskDraft(
             body.Title!, body.Description, body.Status ?? TaskItemStatus.Todo, body.Priority ?? TaskPriority.Medium,
             body.AssigneeId, body.DueDate, body.LabelIds);
@@ -117,11 +107,6 @@ public static class TaskEndpoints
     private static async Task<Results<Ok<TaskItem>, ProblemHttpResult>> Get(
         string projectId, string taskId, ClaimsPrincipal user, IGrainFactory grains, HttpContext http)
     {
-        if (!Caller.AreWellFormed(projectId, taskId))
-        {
-            return Problems.NotFound();
-        }
-
         var reply = await TaskGrainOf(grains, projectId, taskId).Get(user.Id());
         return Answer(reply, http);
     }
@@ -129,11 +114,6 @@ public static class TaskEndpoints
     private static async Task<Results<Ok<TaskItem>, ValidationProblem, ProblemHttpResult>> Update(
         string projectId, string taskId, UpdateTaskRequest body, ClaimsPrincipal user, IGrainFactory grains, HttpContext http)
     {
-        if (!Caller.AreWellFormed(projectId, taskId))
-        {
-            return Problems.NotFound();
-        }
-
         if (!TryReadIfMatch(http.Request, out var expected))
         {
             return Problems.BadRequest("If-Match must be a quoted version such as \"3\", or *");
@@ -167,11 +147,6 @@ public static class TaskEndpoints
     private static async Task<Results<Ok<TaskItem>, ProblemHttpResult>> Move(
         string projectId, string taskId, MoveTaskRequest body, ClaimsPrincipal user, IGrainFactory grains, HttpContext http)
     {
-        if (!Caller.AreWellFormed(projectId, taskId))
-        {
-            return Problems.NotFound();
-        }
-
         if (!TryReadIfMatch(http.Request, out var expected))
         {
             return Problems.BadRequest("If-Match must be a quoted version such as \"3\", or *");
@@ -189,11 +164,6 @@ public static class TaskEndpoints
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
         string projectId, string taskId, ClaimsPrincipal user, IGrainFactory grains)
     {
-        if (!Caller.AreWellFormed(projectId, taskId))
-        {
-            return Problems.NotFound();
-        }
-
         var reply = await TaskGrainOf(grains, projectId, taskId).Delete(user.Id());
         return reply.IsOk ? TypedResults.NoContent() : Problems.For(reply);
     }

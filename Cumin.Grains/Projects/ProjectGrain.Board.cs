@@ -1,5 +1,6 @@
 using Cumin.Grains.Board;
 using Cumin.Grains.Common;
+using Cumin.Live;
 using Cumin.Projects;
 using Cumin.Tasks;
 using Microsoft.Extensions.Logging;
@@ -127,7 +128,7 @@ public sealed partial class ProjectGrain
         return Reply<TaskChangePlan>.Ok(new TaskChangePlan(placement.Rank, context));
     }
 
-    public Task TaskWritten(string taskId, TaskItem? task)
+    public Task TaskWritten(string taskId, TaskItem? task, TaskNews news)
     {
         if (_board is not null)
         {
@@ -139,6 +140,7 @@ public sealed partial class ProjectGrain
         }
 
         // Otherwise not loaded: the next load reads storage, which has this write.
+        PublishTask(taskId, task, news);
         return Task.CompletedTask;
     }
 

@@ -1,5 +1,6 @@
 using Cumin.Grains.Common;
 using Cumin.Labels;
+using Cumin.Live;
 using Cumin.Projects;
 
 namespace Cumin.Grains.Projects;
@@ -54,6 +55,7 @@ public sealed partial class ProjectGrain
         var label = new LabelState { Id = _ids.Next(), Name = name, Color = color, CreatedAt = now, CreatedBy = callerId, UpdatedAt = now, UpdatedBy = callerId };
         labels.Labels.Add(label);
         await WriteLabelsAsync(callerId, undo: () => labels.Labels.Remove(label));
+        Publish(ProjectEventTypes.LabelCreated, callerId, ToLabel(label));
         await ContextChangedAsync();
         return Reply<Label>.Ok(ToLabel(label));
     }
@@ -89,6 +91,7 @@ public sealed partial class ProjectGrain
             label.UpdatedAt = timeProvider.GetUtcNow();
             label.UpdatedBy = callerId;
             await WriteLabelsAsync(callerId, undo: () => (label.Name, label.Color) = (oldName, oldColor));
+            Publish(ProjectEventTypes.LabelUpdated, callerId, ToLabel(label));
         }
 
         return Reply<Label>.Ok(ToLabel(label));
@@ -112,6 +115,8 @@ public sealed partial class ProjectGrain
         var label = labels[index];
         labels.RemoveAt(index);
         await WriteLabelsAsync(callerId, undo: () => labels.Insert(index, label));
+        // Before the repairs: a watcher drops the label first, then sees each task stored without it.
+        Publish(ProjectEventTypes.LabelDeleted, callerId, new LabelDeleted(labelId));
         await ContextChangedAsync();
         await RepairAsync(board => board.RemoveLabel(labelId), callerId);
         return Reply<bool>.Ok(true);

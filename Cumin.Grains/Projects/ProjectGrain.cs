@@ -1,6 +1,7 @@
 using Cumin.Grains.Board;
 using Cumin.Grains.Common;
 using Cumin.Grains.Tasks;
+using Cumin.Live;
 using Cumin.Projects;
 using Cumin.Tasks;
 using Cumin.Users;
@@ -98,6 +99,8 @@ public sealed partial class ProjectGrain(
             project.Description = patch.Description ?? project.Description;
             Touch(callerId);
             await state.WriteOrDeactivateAsync(this);
+            // Each watcher's host puts in the role of its own watcher.
+            Publish(ProjectEventTypes.ProjectUpdated, callerId, View(ProjectRole.Owner));
         }
 
         return Reply<ProjectView>.Ok(View(RoleOrNull(callerId)!.Value));
@@ -130,6 +133,8 @@ public sealed partial class ProjectGrain(
 
             var members = state.State.Members.Select(m => m.UserId).ToList();
             await state.ClearOrDeactivateAsync(this);
+            // The last event: every host ends its watches of the project.
+            Publish(ProjectEventTypes.ProjectDeleted, callerId, ProjectDeleted.Instance);
             await Task.WhenAll(members.Select(m => GrainFactory.Of<IUserGrain>(m).LeaveProject(Id)));
         }
         finally
@@ -187,6 +192,7 @@ public sealed partial class ProjectGrain(
         });
         Touch(callerId);
         await state.WriteOrDeactivateAsync(this);
+        Publish(ProjectEventTypes.MemberAdded, callerId, member);
         await ContextChangedAsync();
         return Reply<Member>.Ok(member);
     }
@@ -215,6 +221,8 @@ public sealed partial class ProjectGrain(
         state.State.Members.Remove(member);
         Touch(callerId);
         await state.WriteOrDeactivateAsync(this);
+        // Every host sends this to the group, the removed member's connections included, then drops them from it.
+        Publish(ProjectEventTypes.MemberRemoved, callerId, new MemberRemoved(userId));
         await ContextChangedAsync();
         await GrainFactory.Of<IUserGrain>(userId).LeaveProject(Id);
         // Every reader already shows their tasks without them (the board, the task grains and "my tasks" read through
@@ -275,6 +283,8 @@ public sealed partial class ProjectGrain(
         }
 
         _watchers.Clear();
+        // The hosts subscribe again at once, to the next activation, and catch up from it.
+        _feed?.End();
     }
 
     /// <summary>The context as it is now; reads the labels first if this activation has not yet.</summary>

@@ -1,6 +1,7 @@
 using Cumin.Comments;
 using Cumin.Grains.Comments;
 using Cumin.Grains.Common;
+using Cumin.Live;
 using Cumin.Projects;
 using Cumin.Tasks;
 using Microsoft.Extensions.Logging;
@@ -142,7 +143,7 @@ public sealed partial class TaskGrain(
         // A delete that failed may still have landed: the activation must not go on showing the task.
         var hadComments = stamp.CommentCount > 0;
         await state.ClearOrDeactivateAsync(this);
-        await Project.TaskWritten(TaskId, null);
+        await Project.TaskWritten(TaskId, null, new TaskNews(ProjectEventTypes.TaskDeleted, callerId));
         DeactivateOnIdle();
         if (hadComments)
         {
@@ -212,7 +213,7 @@ public sealed partial class TaskGrain(
         }
 
         var item = created.ToItem();
-        await Project.TaskWritten(TaskId, item);
+        await Project.TaskWritten(TaskId, item, new TaskNews(ProjectEventTypes.TaskCreated, callerId));
         return Reply<TaskItem>.Ok(item);
     }
 
@@ -245,7 +246,7 @@ public sealed partial class TaskGrain(
         next.UpdatedBy = actorId;
         next.Version++;
         await WriteAsync(next, current);
-        await Project.TaskWritten(TaskId, next.ToItem());
+        await Project.TaskWritten(TaskId, next.ToItem(), new TaskNews(ProjectEventTypes.TaskUpdated, actorId));
     }
 
     public async Task Rerank(TaskItemStatus status, string fromRank, string rank)
@@ -260,7 +261,7 @@ public sealed partial class TaskGrain(
         var next = current.Copy();
         next.Rank = rank;
         await WriteAsync(next, current);
-        await Project.TaskWritten(TaskId, next.ToItem());
+        await Project.TaskWritten(TaskId, next.ToItem(), new TaskNews(ProjectEventTypes.TaskMoved, next.UpdatedBy));
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -342,7 +343,10 @@ public sealed partial class TaskGrain(
 
         var now = timeProvider.GetUtcNow();
         var comment = new Comment(_commentIds.Next(), TaskId, callerId, body, now, now);
-        await CountedAsync(state.State.CommentCount + 1, etag => comments.AddAsync(ProjectId, comment, state.State.CommentCount + 1, etag));
+        await CountedAsync(
+            state.State.CommentCount + 1,
+            etag => comments.AddAsync(ProjectId, comment, state.State.CommentCount + 1, etag),
+            new TaskNews(ProjectEventTypes.CommentCreated, callerId, comment));
         return Reply<Comment>.Ok(comment);
     }
 
@@ -375,6 +379,7 @@ public sealed partial class TaskGrain(
         if (edited.Body != comment.Body)
         {
             await comments.UpdateAsync(ProjectId, edited);
+            await Project.TaskWritten(TaskId, state.State.ToItem(), new TaskNews(ProjectEventTypes.CommentUpdated, callerId, edited));
         }
 
         return Reply<Comment>.Ok(edited);
@@ -401,7 +406,10 @@ public sealed partial class TaskGrain(
         }
 
         var count = Math.Max(0, state.State.CommentCount - 1);
-        await CountedAsync(count, etag => comments.DeleteAsync(ProjectId, TaskId, commentId, callerId, timeProvider.GetUtcNow(), count, etag));
+        await CountedAsync(
+            count,
+            etag => comments.DeleteAsync(ProjectId, TaskId, commentId, callerId, timeProvider.GetUtcNow(), count, etag),
+            new TaskNews(ProjectEventTypes.CommentDeleted, callerId, comment));
         return Reply<bool>.Ok(true);
     }
 
@@ -410,7 +418,7 @@ public sealed partial class TaskGrain(
     /// transaction moved the item's storage version on) and reported to the project. Any failure drops the activation:
     /// the next call reads what is stored.
     /// </summary>
-    private async Task CountedAsync(int count, Func<string, Task<bool>> write)
+    private async Task CountedAsync(int count, Func<string, Task<bool>> write, TaskNews news)
     {
         try
         {
@@ -427,7 +435,7 @@ public sealed partial class TaskGrain(
             throw;
         }
 
-        await Project.TaskWritten(TaskId, state.State.ToItem());
+        await Project.TaskWritten(TaskId, state.State.ToItem(), news);
     }
 
     private async Task DeleteCommentsAsync()
@@ -492,7 +500,8 @@ public sealed partial class TaskGrain(
             await WriteAsync(next, current);
             written = true;
             var item = next.ToItem();
-            await Project.TaskWritten(TaskId, item);
+            var type = PlaceOnly(current, next) ? ProjectEventTypes.TaskMoved : ProjectEventTypes.TaskUpdated;
+            await Project.TaskWritten(TaskId, item, new TaskNews(type, callerId));
             return Reply<TaskItem>.Ok(item);
         }
         finally
@@ -522,6 +531,11 @@ public sealed partial class TaskGrain(
             throw;
         }
     }
+
+    /// <summary>Only the task's place (column, rank) differs: a move, whether asked as one or as a PATCH of the status.</summary>
+    private static bool PlaceOnly(TaskState a, TaskState b) =>
+        a.Title == b.Title && a.Description == b.Description && a.Priority == b.Priority && a.AssigneeId == b.AssigneeId
+        && a.DueDate == b.DueDate && a.LabelIds.SequenceEqual(b.LabelIds, StringComparer.Ordinal);
 
     private static bool SameAs(TaskState a, TaskState b) =>
         a.Title == b.Title && a.Description == b.Description && a.Status == b.Status && a.Priority == b.Priority

@@ -168,6 +168,10 @@ public sealed class ValidationTests(ApiFixture fixture)
     [InlineData("DELETE", "/api/projects/x/members/a%2Fb", null)]
     [InlineData("POST", "/api/projects/a%2Fb/tasks", """{"title":"x"}""")]
     [InlineData("DELETE", "/api/projects/x/tasks/a%2Fb", null)]
+    [InlineData("GET", "/api/projects/a%2Fb/labels", null)]
+    [InlineData("DELETE", "/api/projects/x/labels/a%2Fb", null)]
+    [InlineData("GET", "/api/projects/x/tasks/a%2Fb/comments", null)]
+    [InlineData("DELETE", "/api/projects/x/tasks/y/comments/a%2Fb", null)]
     [InlineData("POST", "/api/projects/a%2Fb/exports", null)]
     [InlineData("GET", "/api/exports/a%2Fb", null)]
     public async Task Every_route_answers_an_id_that_could_escape_its_grain_key_with_404(string method, string path, string? json)
