@@ -26,10 +26,16 @@ internal static class DynamoDBCountingProxy
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         var app = builder.Build();
-        app.MapGet(CountsPath, () => Results.Json(counts.ToDictionary(c => c.Key, c => c.Value)));
+        // In the terminal delegate, not a mapped endpoint: app.Run ends the pipeline before the endpoints would run.
         app.Run(async context =>
         {
             var request = context.Request;
+            if (request.Path == CountsPath)
+            {
+                await context.Response.WriteAsJsonAsync(counts.ToDictionary(c => c.Key, c => c.Value), context.RequestAborted);
+                return;
+            }
+
             var operation = request.Headers["X-Amz-Target"].ToString();
             counts.AddOrUpdate(operation.Length > 0 ? operation[(operation.IndexOf('.', StringComparison.Ordinal) + 1)..] : request.Method, 1, (_, n) => n + 1);
             using var body = new MemoryStream();

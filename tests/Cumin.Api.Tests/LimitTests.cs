@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Cumin.Api.Common;
 using Cumin.Orleans.DynamoDB;
 using Cumin.Projects;
+using Cumin.Tasks;
 using Cumin.Users;
 using Orleans.Runtime;
 
@@ -49,6 +50,37 @@ public sealed class LimitTests(ApiFixture fixture)
         Assert.Equal(UserLimits.ProjectsMax, listed.GetProperty("items").GetArrayLength());
         var own = await victim.Client.PostAsJsonAsync("/api/projects", new { name = "mine" });
         Assert.Equal("Limit reached", (await HttpAssert.ProblemAsync(own, HttpStatusCode.Conflict)).GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task A_project_takes_100_labels_and_a_task_20_past_them_a_409_and_a_400_that_change_nothing()
+    {
+        var owner = await fixture.NewUserAsync("Owner");
+        var projectId = await owner.CreateProjectAsync();
+        var labels = $"/api/projects/{projectId}/labels";
+        var ids = new List<string>();
+        for (var i = 0; i < ProjectLimits.LabelsMax; i++)
+        {
+            ids.Add(await BoardTests.LabelAsync(owner, projectId, $"label {i:D3}", "#22aa44"));
+        }
+
+        var past = await HttpAssert.ProblemAsync(await owner.Client.PostAsJsonAsync(labels, new { name = "one more", color = "#000000" }), HttpStatusCode.Conflict);
+        Assert.Equal("Limit reached", past.GetProperty("title").GetString());
+        Assert.Contains(ProjectLimits.LabelsMax.ToString(System.Globalization.CultureInfo.InvariantCulture), past.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(ProjectLimits.LabelsMax, (await HttpAssert.OkAsync(await owner.Client.GetAsync(labels))).GetProperty("items").GetArrayLength());
+
+        var tasks = $"/api/projects/{projectId}/tasks";
+        var tooMany = ids.Take(TaskLimits.LabelsMax + 1).ToArray();
+        await HttpAssert.ProblemAsync(await owner.Client.PostAsJsonAsync(tasks, new { title = "over", labelIds = tooMany }), HttpStatusCode.BadRequest);
+        var full = await HttpAssert.OkAsync(await owner.Client.PostAsJsonAsync(tasks, new { title = "full", labelIds = tooMany[..TaskLimits.LabelsMax] }), HttpStatusCode.Created);
+        Assert.Equal(TaskLimits.LabelsMax, full.GetProperty("labelIds").GetArrayLength());
+        var url = $"{tasks}/{full.GetProperty("id").GetString()}";
+        await HttpAssert.ProblemAsync(await owner.Client.PatchAsJsonAsync(url, new { labelIds = tooMany }), HttpStatusCode.BadRequest);
+
+        var stored = await HttpAssert.OkAsync(await owner.Client.GetAsync(url));
+        Assert.Equal(1, stored.GetProperty("version").GetInt64());
+        Assert.Equal(tooMany[..TaskLimits.LabelsMax].Order(StringComparer.Ordinal), stored.GetProperty("labelIds").EnumerateArray().Select(l => l.GetString()!).Order(StringComparer.Ordinal));
+        Assert.Equal(1, (await HttpAssert.OkAsync(await owner.Client.GetAsync(tasks))).GetProperty("items").GetArrayLength());
     }
 
     [Fact]
