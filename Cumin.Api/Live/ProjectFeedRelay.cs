@@ -454,7 +454,8 @@ public sealed partial class ProjectFeedRelay : BackgroundService, IProjectFeedOb
                 {
                     // API.md's Project carries the caller's role and the counts: one message per role among the watchers.
                     var known = await _relay._counts.GetAsync([ProjectId], CancellationToken.None);
-                    var counts = known.GetValueOrDefault(ProjectId, StatusCounts.Zero);
+                    // Null while PostgreSQL is away, as GET /api/projects answers then (API.md: counts null).
+                    StatusCounts? counts = known is null ? null : known.GetValueOrDefault(ProjectId, StatusCounts.Zero);
                     foreach (var role in _watchers.Values.GroupBy(w => w.Role))
                     {
                         var shown = projectEvent with { Data = ProjectResponse.From(view with { Role = role.Key }, counts) };
