@@ -51,6 +51,13 @@ public sealed class ExportJobGrain(
     public async Task<ExportView?> Get()
     {
         await state.ReadStateAsync();
-        return state.RecordExists ? state.State.ToView() : null;
+        if (!state.RecordExists)
+        {
+            // A made-up export id is a 404 and must keep nothing (issue 12, finding 8).
+            DeactivateOnIdle();
+            return null;
+        }
+
+        return state.State.ToView();
     }
 }

@@ -1,4 +1,5 @@
 using Cumin.Common;
+using Cumin.Exports;
 using Cumin.Projects;
 using Cumin.Tasks;
 using Orleans.Runtime;
@@ -56,6 +57,17 @@ public sealed class NotFoundCostsNothingTests(GrainCluster fixture)
         var replies = await Task.WhenAll(projects.Select(id => fixture.Grains.GetGrain<IProjectGrain>(id).Get(stranger.Id)));
         Assert.All(replies, r => Assert.Equal(Outcome.NotFound, r.Outcome));
         await Eventually.TrueAsync(async () => await ActivationsAsync(id => projects.Contains(id.Key.ToString()!)) == 0, "the missing projects' activations are gone");
+    }
+
+    [Fact]
+    public async Task A_missing_export_keeps_no_activation()
+    {
+        var stranger = await fixture.Grains.RegisterAsync("Stranger");
+        var ids = new SortableId(TimeProvider.System);
+        var keys = Enumerable.Range(0, 200).Select(_ => IExportJobGrain.KeyOf(stranger.Id, ids.Next())).ToList();
+        var views = await Task.WhenAll(keys.Select(key => fixture.Grains.GetGrain<IExportJobGrain>(key).Get()));
+        Assert.All(views, Assert.Null);
+        await Eventually.TrueAsync(async () => await ActivationsAsync(id => keys.Contains(id.Key.ToString()!)) == 0, "the missing exports' activations are gone");
     }
 
     private int ContextChangesTold(BoardProject p, IEnumerable<TaskItem> tasks) =>
