@@ -77,24 +77,11 @@ public sealed class TaskState
         Id, ProjectId, Title, Description, Status, Priority, AssigneeId, DueDate, [.. LabelIds], Rank, CommentCount,
         CreatedAt, CreatedBy, UpdatedAt, UpdatedBy, Version);
 
-    public TaskState Copy() => new()
+    /// <summary>A copy that shares nothing mutable: every field is a value or immutable but the label list.</summary>
+    public TaskState Copy()
     {
-        Id = Id,
-        ProjectId = ProjectId,
-        Title = Title,
-        Description = Description,
-        Status = Status,
-        Priority = Priority,
-        AssigneeId = AssigneeId,
-        DueDate = DueDate,
-        LabelIds = [.. LabelIds],
-        Rank = Rank,
-        CommentCount = CommentCount,
-        CreatedAt = CreatedAt,
-        CreatedBy = CreatedBy,
-        UpdatedAt = UpdatedAt,
-        UpdatedBy = UpdatedBy,
-        DeletedBy = DeletedBy,
-        Version = Version,
-    };
+        var copy = (TaskState)MemberwiseClone();
+        copy.LabelIds = [.. LabelIds];
+        return copy;
+    }
 }
