@@ -47,14 +47,8 @@ public static class AuthRateLimits
     public static void Configure(RateLimiterOptions limiter, RateLimitOptions options)
     {
         limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-        limiter.AddPolicy(PerClientPolicy, http =>
-            RateLimitPartition.GetFixedWindowLimiter(
-                TrustedProxies.ClientKey(http),
-                _ => Window(options.AuthPerClientPerMinute)));
-        limiter.AddPolicy(RefreshPerClientPolicy, http =>
-            RateLimitPartition.GetFixedWindowLimiter(
-                TrustedProxies.ClientKey(http),
-                _ => Window(options.RefreshPerClientPerMinute)));
+        limiter.AddPolicy(PerClientPolicy, http => PerClient(http, options.AuthPerClientPerMinute));
+        limiter.AddPolicy(RefreshPerClientPolicy, http => PerClient(http, options.RefreshPerClientPerMinute));
         // After authentication: the caller is known (the endpoint requires it).
         limiter.AddPolicy(AddMemberPolicy, http =>
             RateLimitPartition.GetFixedWindowLimiter(
@@ -73,6 +67,9 @@ public static class AuthRateLimits
         httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         return Problems.Problem(StatusCodes.Status429TooManyRequests, "Too many requests", "Too many attempts; retry after the time in Retry-After.");
     }
+
+    private static RateLimitPartition<string> PerClient(HttpContext http, int permits) =>
+        RateLimitPartition.GetFixedWindowLimiter(TrustedProxies.ClientKey(http), _ => Window(permits));
 
     private static FixedWindowRateLimiterOptions Window(int permits) => new()
     {
