@@ -1,4 +1,5 @@
 using Amazon.DynamoDBv2;
+using Cumin.Lambdas.Activity;
 using Cumin.Lambdas.Aggregation;
 using Cumin.Lambdas.Export;
 using Cumin.Lambdas.Hosting;
@@ -63,6 +64,16 @@ public sealed class EventSourceRunnerBuilder(IServiceCollection services)
     /// </summary>
     public const int ExporterMaximumRetryAttempts = -1;
 
+    /// <summary>
+    /// The activity's records are retried until they are written, as the aggregator's (deploy/cumin.yaml's activity
+    /// mappings say the same): a failure is the database being away, and a skipped record would be a change missing
+    /// from the log for good.
+    /// </summary>
+    public const int ActivityMaximumRetryAttempts = -1;
+
+    /// <summary>The tables whose streams feed the activity log, each its own mapping (deploy/cumin.yaml has one each).</summary>
+    public static IReadOnlyList<string> ActivityTables { get; } = [TableNames.Tasks, TableNames.Comments, TableNames.Labels, TableNames.Projects];
+
     public IServiceCollection Services { get; } = services;
 
     /// <summary>The aggregator on the tasks and projects tables, retrying each record until it is counted.</summary>
@@ -74,6 +85,17 @@ public sealed class EventSourceRunnerBuilder(IServiceCollection services)
     public EventSourceRunnerBuilder AddExporterEventSource() =>
         AddStreamEventSource<ExporterFunction>(
             TableNames.Jobs, parallelizationFactor: ExporterParallelizationFactor, maximumRetryAttempts: ExporterMaximumRetryAttempts);
+
+    /// <summary>The activity function on the tasks, comments, labels and projects tables, each record retried until written.</summary>
+    public EventSourceRunnerBuilder AddActivityEventSources()
+    {
+        foreach (var table in ActivityTables)
+        {
+            AddStreamEventSource<ActivityFunction>(table, maximumRetryAttempts: ActivityMaximumRetryAttempts);
+        }
+
+        return this;
+    }
 
     /// <summary>
     /// Feeds the stream of table <c>{Cumin:Tables:Prefix}{table}</c> to <typeparamref name="TFunction"/>, resolved

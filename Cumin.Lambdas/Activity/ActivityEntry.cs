@@ -9,7 +9,7 @@ namespace Cumin.Lambdas.Activity;
 /// </summary>
 /// <param name="TaskId">Null for project-level entries (members, labels, the project itself).</param>
 /// <param name="ActorId">Who made the change, from the image (<c>updatedBy</c>, <c>createdBy</c>, <c>deletedBy</c>); null when it does not say.</param>
-/// <param name="Type">One of <see cref="ActivityTypeNames"/>.</param>
+/// <param name="Type">One of <see cref="ProjectEventTypes"/>.</param>
 /// <param name="Changes">Each changed field → <c>{"from":…,"to":…}</c>.</param>
 public sealed record ActivityEntry(
     string EventId,
@@ -25,4 +25,4 @@ public sealed record ActivityEntry(
 public readonly record struct ActivityProjectRemoval(string ProjectId);
 
 /// <summary>What applying a batch did, for logs and tests.</summary>
-public readonly record struct ActivityBatchOutcome(int Written, int AlreadyWritten, int OfDeletedProjects, int ProjectsRemoved, int Trimmed);
+public readonly record struct ActivityBatchOutcome(int Written, int AlreadyWritten, int OfDeletedProjects, int ProjectsRemoved, int ProjectsTrimmed);

@@ -119,13 +119,14 @@ internal sealed class ActivityReader(TableOptions tables)
         if (change.IsInsert)
         {
             return change.One(projectId, taskId, change.New.Text(TaskAttributes.CreatedBy) ?? change.New.Text(TaskAttributes.UpdatedBy),
-                ActivityTypeNames.TaskCreated, Created(change.New, TaskCreation));
+                ProjectEventTypes.TaskCreated, Created(change.New, TaskCreation));
         }
 
         if (change.IsRemove)
         {
-            return change.One(projectId, taskId, change.Old.Text(TaskAttributes.DeletedBy), ActivityTypeNames.TaskDeleted,
-                Removed(change.Old, [TaskAttributes.Title]));
+            return change.Old.Text(TaskAttributes.DeletedBy) is { } deletedBy
+                ? change.One(projectId, taskId, deletedBy, ProjectEventTypes.TaskDeleted, Removed(change.Old, [TaskAttributes.Title]))
+                : ActivityRead.Nothing;
         }
 
         if (change.New.Has(TaskAttributes.DeletedBy))
@@ -134,7 +135,7 @@ internal sealed class ActivityReader(TableOptions tables)
         }
 
         var changes = Changed(change.Old, change.New, TaskContent);
-        var type = changes.Count == 0 ? ActivityTypeNames.TaskMoved : ActivityTypeNames.TaskUpdated;
+        var type = changes.Count == 0 ? ProjectEventTypes.TaskMoved : ProjectEventTypes.TaskUpdated;
         foreach (var (field, value) in Changed(change.Old, change.New, TaskPlace))
         {
             changes[field] = value!.DeepClone();
@@ -151,20 +152,20 @@ internal sealed class ActivityReader(TableOptions tables)
         if (change.IsInsert)
         {
             return change.One(projectId, taskId, change.New.Text(CommentAttributes.AuthorId) ?? change.New.Text(CommentAttributes.CreatedBy),
-                ActivityTypeNames.CommentCreated, Created(change.New, body));
+                ProjectEventTypes.CommentCreated, Created(change.New, body));
         }
 
         if (change.IsRemove)
         {
             return change.Old.Text(CommentAttributes.DeletedBy) is { } deletedBy
-                ? change.One(projectId, taskId, deletedBy, ActivityTypeNames.CommentDeleted, Removed(change.Old, body))
+                ? change.One(projectId, taskId, deletedBy, ProjectEventTypes.CommentDeleted, Removed(change.Old, body))
                 : ActivityRead.Nothing;
         }
 
         var edited = Changed(change.Old, change.New, body);
         return change.New.Has(CommentAttributes.DeletedBy) || edited.Count == 0
             ? ActivityRead.Nothing
-            : change.One(projectId, taskId, change.New.Text(CommentAttributes.UpdatedBy), ActivityTypeNames.CommentUpdated, edited);
+            : change.One(projectId, taskId, change.New.Text(CommentAttributes.UpdatedBy), ProjectEventTypes.CommentUpdated, edited);
     }
 
     /// <summary>One item holds all of a project's labels: entries come from comparing the lists by label id.</summary>
@@ -183,15 +184,15 @@ internal sealed class ActivityReader(TableOptions tables)
         {
             if (!before.TryGetValue(id, out var old))
             {
-                entries.Add((ActivityTypeNames.LabelCreated, Created(label, LabelFields)));
+                entries.Add((ProjectEventTypes.LabelCreated, Created(label, LabelFields)));
             }
             else if (Changed(old, label, LabelFields) is { Count: > 0 } changed)
             {
-                entries.Add((ActivityTypeNames.LabelUpdated, changed));
+                entries.Add((ProjectEventTypes.LabelUpdated, changed));
             }
         }
 
-        entries.AddRange(before.Where(b => !after.ContainsKey(b.Key)).Select(b => (ActivityTypeNames.LabelDeleted, Removed(b.Value, LabelFields))));
+        entries.AddRange(before.Where(b => !after.ContainsKey(b.Key)).Select(b => (ProjectEventTypes.LabelDeleted, Removed(b.Value, LabelFields))));
         return change.Many(projectId, change.New.Text(LabelAttributes.UpdatedBy), entries);
     }
 
@@ -203,7 +204,7 @@ internal sealed class ActivityReader(TableOptions tables)
         var fields = change.IsInsert ? Created(change.New, ProjectFields) : Changed(change.Old, change.New, ProjectFields);
         if (fields.Count > 0)
         {
-            entries.Add((ActivityTypeNames.ProjectUpdated, fields));
+            entries.Add((ProjectEventTypes.ProjectUpdated, fields));
         }
 
         string[] member = [MemberAttributes.UserId, MemberAttributes.Name, MemberAttributes.Role];
@@ -211,9 +212,9 @@ internal sealed class ActivityReader(TableOptions tables)
         var after = ById(change.New.Maps(ProjectAttributes.Members), MemberAttributes.UserId);
         // A new project's owner is part of its creation, not a member added.
         entries.AddRange(after.Where(a => !change.IsInsert && !before.ContainsKey(a.Key))
-            .Select(a => (ActivityTypeNames.MemberAdded, Created(a.Value, member))));
+            .Select(a => (ProjectEventTypes.MemberAdded, Created(a.Value, member))));
         entries.AddRange(before.Where(b => !after.ContainsKey(b.Key))
-            .Select(b => (ActivityTypeNames.MemberRemoved, Removed(b.Value, member))));
+            .Select(b => (ProjectEventTypes.MemberRemoved, Removed(b.Value, member))));
         actor ??= change.IsInsert ? change.New.Text(ProjectAttributes.OwnerId) : null;
         return change.Many(projectId, actor, entries);
     }

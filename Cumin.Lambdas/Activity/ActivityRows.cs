@@ -15,7 +15,7 @@ public sealed class ActivityLogEntry
 
     public string? ActorId { get; set; }
 
-    /// <summary>One of <see cref="ActivityTypeNames"/>.</summary>
+    /// <summary>One of <see cref="ProjectEventTypes"/>.</summary>
     public required string Type { get; set; }
 
     public DateTimeOffset At { get; set; }

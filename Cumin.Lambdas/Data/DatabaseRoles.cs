@@ -35,8 +35,9 @@ public sealed partial class DatabaseRolesOptions
 /// <summary>
 /// Least privilege in PostgreSQL, one role per component, each able to do what its program does and nothing else:
 /// <list type="bullet">
-/// <item>the aggregator reads and writes its counts, ledger and deleted-project markers;</item>
-/// <item>the API reads the counts and the cluster membership (the gateways);</item>
+/// <item>the aggregator reads and writes its counts, ledger and deleted-project markers; the activity function, which
+/// logs in as the aggregator (the two stream functions of PostgreSQL share one role), the activity log;</item>
+/// <item>the API reads the counts, the activity log and the cluster membership (the gateways);</item>
 /// <item>the silos own the membership tables, which the first silo creates (Cumin.Clustering applies that schema): they
 /// may create tables in the schema, and whatever they create the API may read.</item>
 /// </list>
@@ -45,7 +46,8 @@ public sealed partial class DatabaseRolesOptions
 /// </summary>
 public static class DatabaseRoles
 {
-    private static readonly string[] AggregatorTables = ["project_status_counts", "aggregator_task_ledger", "aggregator_deleted_projects"];
+    private static readonly string[] AggregatorTables =
+        ["project_status_counts", "aggregator_task_ledger", "aggregator_deleted_projects", "activity_entries", "activity_projects"];
 
     private static readonly string[] MembershipTables = ["orleans_membership_version", "orleans_membership", "orleansquery", "cumin_schema_versions"];
 
@@ -76,7 +78,9 @@ public static class DatabaseRoles
         statements.Add("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
         statements.Add($"GRANT CREATE ON SCHEMA public TO {silo}");
         statements.Add($"GRANT SELECT, INSERT, UPDATE, DELETE ON {string.Join(", ", AggregatorTables)} TO {aggregator}");
-        statements.Add($"GRANT SELECT ON project_status_counts TO {api}");
+        // The activity's ids come from its identity column's sequence.
+        statements.Add($"GRANT USAGE ON SEQUENCE activity_entries_id_seq TO {aggregator}");
+        statements.Add($"GRANT SELECT ON project_status_counts, activity_entries TO {api}");
         // What the silos create later (the membership schema) the API may read; the owner must be a member to say so.
         statements.Add($"GRANT {silo} TO CURRENT_USER");
         statements.Add($"ALTER DEFAULT PRIVILEGES FOR ROLE {silo} IN SCHEMA public GRANT SELECT ON TABLES TO {api}");

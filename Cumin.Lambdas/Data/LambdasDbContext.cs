@@ -1,3 +1,4 @@
+using Cumin.Lambdas.Activity;
 using Cumin.Lambdas.Aggregation;
 using Cumin.Lambdas.Streams;
 using Microsoft.EntityFrameworkCore;
@@ -5,8 +6,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Cumin.Lambdas.Data;
 
 /// <summary>
-/// The Lambdas' PostgreSQL schema: the aggregator's counts, ledger and deleted-project markers, and the local
-/// runner's stream checkpoints. One context so one migration history creates all of it.
+/// The Lambdas' PostgreSQL schema: the aggregator's counts, ledger and deleted-project markers, the activity log,
+/// and the local runner's stream checkpoints. One context so one migration history creates all of it.
 /// Names are snake_case because the API and psql users query these tables by hand.
 /// </summary>
 public sealed class LambdasDbContext(DbContextOptions<LambdasDbContext> options) : DbContext(options)
@@ -18,6 +19,10 @@ public sealed class LambdasDbContext(DbContextOptions<LambdasDbContext> options)
     public DbSet<DeletedProject> DeletedProjects => Set<DeletedProject>();
 
     public DbSet<StreamCheckpoint> StreamCheckpoints => Set<StreamCheckpoint>();
+
+    public DbSet<ActivityLogEntry> ActivityEntries => Set<ActivityLogEntry>();
+
+    public DbSet<ActivityProject> ActivityProjects => Set<ActivityProject>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -63,6 +68,37 @@ public sealed class LambdasDbContext(DbContextOptions<LambdasDbContext> options)
             checkpoint.Property(c => c.SequenceNumber).HasColumnName("sequence_number");
             checkpoint.Property(c => c.Finished).HasColumnName("finished");
             checkpoint.Property(c => c.UpdatedAt).HasColumnName("updated_at");
+        });
+
+        modelBuilder.Entity<ActivityLogEntry>(entry =>
+        {
+            entry.ToTable("activity_entries");
+            entry.HasKey(e => e.Id);
+            entry.Property(e => e.Id).HasColumnName("id").UseIdentityAlwaysColumn();
+            entry.Property(e => e.EventId).HasColumnName("event_id");
+            entry.Property(e => e.Ordinal).HasColumnName("ordinal");
+            entry.Property(e => e.ProjectId).HasColumnName("project_id");
+            entry.Property(e => e.TaskId).HasColumnName("task_id");
+            entry.Property(e => e.ActorId).HasColumnName("actor_id");
+            entry.Property(e => e.Type).HasColumnName("type");
+            entry.Property(e => e.At).HasColumnName("at");
+            entry.Property(e => e.Changes).HasColumnName("changes").HasColumnType("jsonb");
+            // The exactly-once key: a record delivered again inserts nothing.
+            entry.HasIndex(e => new { e.EventId, e.Ordinal }).IsUnique();
+            // The API's pages, newest first: a project's, and a task's.
+            entry.HasIndex(e => new { e.ProjectId, e.At, e.Id }).IsDescending(false, true, true);
+            entry.HasIndex(e => new { e.ProjectId, e.TaskId, e.At, e.Id }).IsDescending(false, false, true, true);
+        });
+
+        modelBuilder.Entity<ActivityProject>(project =>
+        {
+            project.ToTable("activity_projects");
+            project.HasKey(p => p.ProjectId);
+            project.Property(p => p.ProjectId).HasColumnName("project_id");
+            project.Property(p => p.Entries).HasColumnName("entries").HasDefaultValue(0);
+            project.Property(p => p.TrimmedThrough).HasColumnName("trimmed_through");
+            project.Property(p => p.DeletedAt).HasColumnName("deleted_at");
+            project.HasIndex(p => p.DeletedAt);
         });
     }
 }

@@ -1,4 +1,5 @@
 using Amazon.DynamoDBv2;
+using Cumin.Lambdas.Activity;
 using Cumin.Lambdas.Aggregation;
 using Cumin.Lambdas.Data;
 using Microsoft.EntityFrameworkCore;
@@ -8,6 +9,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Cumin.Lambdas.Hosting;
 
@@ -64,6 +66,23 @@ public static class LambdasServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ProjectCountsStore>();
         services.TryAddSingleton<AggregatorFunction>();
+        return services;
+    }
+
+    /// <summary>
+    /// <see cref="ActivityFunction"/> and what it needs: the database, table names from <c>Cumin:Tables</c>, the cap
+    /// from <c>Cumin:Activity</c>. Its Lambda entry point and the local runner both use this registration.
+    /// </summary>
+    public static IServiceCollection AddActivity(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddLambdasDatabase(configuration);
+        services.AddOptions<TableOptions>().Bind(configuration.GetSection(TableOptions.Section));
+        services.AddOptions<ActivityOptions>().Bind(configuration.GetSection(ActivityOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ActivityOptions>, ActivityOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ActivityStore>();
+        services.TryAddSingleton<ActivityFunction>();
         return services;
     }
 }

@@ -49,10 +49,17 @@ public sealed class DatabaseRolesTests
         await ExecuteAsync(aggregator, "INSERT INTO project_status_counts (project_id, todo, in_progress, done) VALUES ('p1', 1, 0, 0)");
         await ExecuteAsync(aggregator, "UPDATE project_status_counts SET done = 1 WHERE project_id = 'p1'");
         await ExecuteAsync(aggregator, "DELETE FROM aggregator_task_ledger");
+        // The activity function logs in as the aggregator.
+        await ExecuteAsync(aggregator,
+            "INSERT INTO activity_entries (event_id, ordinal, project_id, type, at, changes) VALUES ('e1', 0, 'p1', 'task.created', now(), '{}')");
+        await ExecuteAsync(aggregator, "INSERT INTO activity_projects (project_id, entries) VALUES ('p1', 1)");
+        await ExecuteAsync(aggregator, "DELETE FROM activity_entries WHERE project_id = 'p1'");
         await RefusedAsync(aggregator, "SELECT * FROM orleans_membership");
         await RefusedAsync(aggregator, "CREATE TABLE stolen (x int)");
 
         await ExecuteAsync(api, "SELECT * FROM project_status_counts");
+        await ExecuteAsync(api, "SELECT * FROM activity_entries");
+        await RefusedAsync(api, "DELETE FROM activity_entries");
         await ExecuteAsync(api, "SELECT * FROM orleans_membership_version");
         await ExecuteAsync(api, "SELECT * FROM orleansquery");
         await RefusedAsync(api, "UPDATE project_status_counts SET todo = 99");

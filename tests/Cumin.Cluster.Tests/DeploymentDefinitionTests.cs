@@ -310,7 +310,7 @@ public sealed partial class DeploymentDefinitionTests
     {
         var resources = Template.Get("Resources")!;
         var functions = resources.Entries().Where(r => r.Value.Get("Type").Scalar() == "AWS::Lambda::Function").ToDictionary(r => r.Key, r => r.Value.Get("Properties")!);
-        Assert.Equal(["AggregatorFunction", "ExporterFunction"], functions.Keys.Order());
+        Assert.Equal(["ActivityFunction", "AggregatorFunction", "ExporterFunction"], functions.Keys.Order());
 
         // Each handler is resolved against the built assembly, as the .NET Lambda runtime would: a public class with
         // a parameterless constructor and a public Task<Stream> method taking a Stream.
@@ -324,7 +324,11 @@ public sealed partial class DeploymentDefinitionTests
             Assert.True(handle?.ReturnType == typeof(Task<Stream>), $"{name}: {typeName}.{method}(Stream) returning Task<Stream>");
         }
 
-        foreach (var (name, configuration) in new[] { ("AggregatorFunction", ProgramConfiguration.AggregatorFunction), ("ExporterFunction", ProgramConfiguration.ExporterFunction) })
+        foreach (var (name, configuration) in new[]
+                 {
+                     ("AggregatorFunction", ProgramConfiguration.AggregatorFunction), ("ExporterFunction", ProgramConfiguration.ExporterFunction),
+                     ("ActivityFunction", ProgramConfiguration.ActivityFunction),
+                 })
         {
             var variables = functions[name].Get("Environment").Get("Variables").Entries().Select(e => e.Key).ToList();
             Assert.All(variables, v => Assert.True(configuration.Reads(v), $"{name} does not read {v}"));
@@ -332,7 +336,7 @@ public sealed partial class DeploymentDefinitionTests
 
         var mappings = resources.Entries().Where(r => r.Value.Get("Type").Scalar() == "AWS::Lambda::EventSourceMapping")
             .Select(r => r.Value.Get("Properties")!).ToList();
-        Assert.Equal(3, mappings.Count);
+        Assert.Equal(7, mappings.Count);
         Assert.All(mappings, m => Assert.Equal(["ReportBatchItemFailures"], m.Get("FunctionResponseTypes").Items().Select(i => i.Scalar())));
         var exporter = mappings.Single(m => m.Get("FunctionName").Scalar() == "ExporterFunction");
         Assert.Equal("JobsTable.StreamArn", exporter.Get("EventSourceArn").Scalar());
@@ -345,6 +349,19 @@ public sealed partial class DeploymentDefinitionTests
             mappings.Where(m => m.Get("FunctionName").Scalar() == "AggregatorFunction"),
             m => Assert.Equal(
                 Cumin.Lambdas.LocalRunner.EventSourceRunnerBuilder.AggregatorMaximumRetryAttempts.ToString(CultureInfo.InvariantCulture),
+                m.Get("MaximumRetryAttempts").Scalar()));
+
+        // The activity reads the tables the local runner feeds it, each record retried until written, in AWS as locally.
+        var activity = mappings.Where(m => m.Get("FunctionName").Scalar() == "ActivityFunction").ToList();
+        var tableResources = resources.Entries().Where(r => r.Value.Get("Type").Scalar() == "AWS::DynamoDB::Table")
+            .ToDictionary(r => r.Key, r => r.Value.Get("Properties").Get("TableName").Scalar()!.Replace("${TablePrefix}", "", StringComparison.Ordinal));
+        Assert.Equal(
+            Cumin.Lambdas.LocalRunner.EventSourceRunnerBuilder.ActivityTables.Order(),
+            activity.Select(m => tableResources[m.Get("EventSourceArn").Scalar()!.Split('.')[0]]).Order());
+        Assert.All(
+            activity,
+            m => Assert.Equal(
+                Cumin.Lambdas.LocalRunner.EventSourceRunnerBuilder.ActivityMaximumRetryAttempts.ToString(CultureInfo.InvariantCulture),
                 m.Get("MaximumRetryAttempts").Scalar()));
     }
 

@@ -189,9 +189,13 @@ public sealed partial class SecurityDefinitionTests
             }
         }
 
-        var aggregator = resources.Get("AggregatorFunction").Get("Properties")!;
-        Assert.Equal("AggregatorConnectionStringSecret", aggregator.Get("Environment").Get("Variables").Get("Cumin__Secrets__PostgresConnectionString").Scalar());
-        Assert.Equal("SecretsExtensionLayerArn", aggregator.Get("Layers").Items().Single().Scalar());
+        // The activity function logs in as the aggregator does.
+        foreach (var name in new[] { "AggregatorFunction", "ActivityFunction" })
+        {
+            var function = resources.Get(name).Get("Properties")!;
+            Assert.Equal("AggregatorConnectionStringSecret", function.Get("Environment").Get("Variables").Get("Cumin__Secrets__PostgresConnectionString").Scalar());
+            Assert.Equal("SecretsExtensionLayerArn", function.Get("Layers").Items().Single().Scalar());
+        }
     }
 
     // ------------------------------------------------------------------ exports (finding 3)

@@ -32,7 +32,7 @@ public sealed partial class FunctionPermissionTests(ExporterFixture fixture) : I
         ["sqs:CreateQueue"] = ("Cumin__Exports__CreateMissing", "false"),
     };
 
-    public static TheoryData<string> Functions => ["AggregatorFunction", "ExporterFunction"];
+    public static TheoryData<string> Functions => ["AggregatorFunction", "ExporterFunction", "ActivityFunction"];
 
     [Theory]
     [MemberData(nameof(Functions))]
@@ -59,7 +59,7 @@ public sealed partial class FunctionPermissionTests(ExporterFixture fixture) : I
             Assert.Contains(statements, s => s.Actions.Contains(action) && s.Resources.Any(r => r.Matches(resource.Scalar()!, null)));
         }
 
-        if (function == "AggregatorFunction")
+        if (function is "AggregatorFunction" or "ActivityFunction")
         {
             Assert.Contains(calls, c => c.StartsWith(AwsCalls.AwsActionPrefix + "secretsmanager:GetSecretValue", StringComparison.Ordinal));
         }
@@ -176,7 +176,8 @@ public sealed partial class FunctionPermissionTests(ExporterFixture fixture) : I
         if (Property("TableName") is { } table)
         {
             var name = table[fixture.Prefix.Length..];
-            return (Template.Get("Resources").Entries().Single(r => r.Value.Get("Properties").Get("TableName").Scalar() == "${TablePrefix}" + name).Key, null);
+            return (Template.Get("Resources").Entries().Single(r => r.Value.Get("Properties").Get("TableName").Scalar() == "${TablePrefix}" + name).Key,
+                Property("IndexName") is { } index ? $"index/{index}" : null);
         }
 
         if (Property("BucketName") is { } bucket)

@@ -23,6 +23,92 @@ namespace Cumin.Lambdas.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Cumin.Lambdas.Activity.ActivityLogEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ActorId")
+                        .HasColumnType("text")
+                        .HasColumnName("actor_id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Changes")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("changes");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("event_id");
+
+                    b.Property<short>("Ordinal")
+                        .HasColumnType("smallint")
+                        .HasColumnName("ordinal");
+
+                    b.Property<string>("ProjectId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("project_id");
+
+                    b.Property<string>("TaskId")
+                        .HasColumnType("text")
+                        .HasColumnName("task_id");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EventId", "Ordinal")
+                        .IsUnique();
+
+                    b.HasIndex("ProjectId", "At", "Id")
+                        .IsDescending(false, true, true);
+
+                    b.HasIndex("ProjectId", "TaskId", "At", "Id")
+                        .IsDescending(false, false, true, true);
+
+                    b.ToTable("activity_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Cumin.Lambdas.Activity.ActivityProject", b =>
+                {
+                    b.Property<string>("ProjectId")
+                        .HasColumnType("text")
+                        .HasColumnName("project_id");
+
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deleted_at");
+
+                    b.Property<int>("Entries")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(0)
+                        .HasColumnName("entries");
+
+                    b.Property<DateTimeOffset?>("TrimmedThrough")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("trimmed_through");
+
+                    b.HasKey("ProjectId");
+
+                    b.HasIndex("DeletedAt");
+
+                    b.ToTable("activity_projects", (string)null);
+                });
+
             modelBuilder.Entity("Cumin.Lambdas.Aggregation.DeletedProject", b =>
                 {
                     b.Property<string>("ProjectId")

@@ -69,6 +69,7 @@ public sealed class ProgramConfiguration
         .With(EventSourceRunnerOptions.SectionName, typeof(EventSourceRunnerOptions))
         .With(Cumin.TableOptions.Section, typeof(Cumin.TableOptions))
         .With(ExporterOptions.SectionName, typeof(ExporterOptions))
+        .With(Cumin.Lambdas.Activity.ActivityOptions.SectionName, typeof(Cumin.Lambdas.Activity.ActivityOptions))
         .With(Cumin.Lambdas.Data.DatabaseRolesOptions.SectionName, typeof(Cumin.Lambdas.Data.DatabaseRolesOptions))
         .With("ConnectionStrings:Postgres", "AWS_ENDPOINT_URL_DYNAMODBSTREAMS", ExporterOptions.QueueNameKey, "Cumin:Exports:ServiceUrl");
 
@@ -79,6 +80,13 @@ public sealed class ProgramConfiguration
     public static ProgramConfiguration AggregatorFunction { get; } = new ProgramConfiguration("AggregatorFunction")
         .WithPrefix("Logging:")
         .With(Cumin.TableOptions.Section, typeof(Cumin.TableOptions))
+        .With("ConnectionStrings:Postgres", Cumin.Lambdas.Hosting.LambdaSecrets.PostgresConnectionStringKey);
+
+    /// <summary>The activity Lambda's parameterless constructor: the aggregator's, and its cap.</summary>
+    public static ProgramConfiguration ActivityFunction { get; } = new ProgramConfiguration("ActivityFunction")
+        .WithPrefix("Logging:")
+        .With(Cumin.TableOptions.Section, typeof(Cumin.TableOptions))
+        .With(Cumin.Lambdas.Activity.ActivityOptions.SectionName, typeof(Cumin.Lambdas.Activity.ActivityOptions))
         .With("ConnectionStrings:Postgres", Cumin.Lambdas.Hosting.LambdaSecrets.PostgresConnectionStringKey);
 
     /// <summary>The exporter Lambda's parameterless constructor: its options, the tables, the queue, an optional S3 endpoint.</summary>
