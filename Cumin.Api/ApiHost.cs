@@ -8,6 +8,7 @@ using Cumin.Api.Labels;
 using Cumin.Api.Live;
 using Cumin.Api.Notifications;
 using Cumin.Api.Operations;
+using Cumin.Api.ProjectActivity;
 using Cumin.Api.Projects;
 using Cumin.Api.Tasks;
 using Cumin.Api.WebApp;
@@ -109,6 +110,7 @@ public static class ApiHost
         services.AddSingleton(_ => NpgsqlDataSource.Create(
             configuration.GetConnectionString("Postgres") ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not set.")));
         services.AddSingleton<IProjectCounts, PostgresProjectCounts>();
+        services.AddSingleton<ActivityLog>();
         services.AddCuminHealthChecks();
 
         services.AddSignalR().AddJsonProtocol(json => JsonSetup.Configure(json.PayloadSerializerOptions));
@@ -150,6 +152,7 @@ public static class ApiHost
         api.MapTasks();
         api.MapLabels();
         api.MapComments();
+        api.MapActivity();
         api.MapExports();
         api.MapNotifications();
         return app;

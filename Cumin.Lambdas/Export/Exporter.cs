@@ -15,6 +15,7 @@ namespace Cumin.Lambdas.Export;
 public sealed class Exporter(
     ExportJobTable jobs,
     ProjectTable projects,
+    LabelTable labels,
     TaskCsvWriter csv,
     ExportFileStore files,
     ExportNotifier notifications,
@@ -85,7 +86,8 @@ public sealed class Exporter(
         {
             // Checked when the export runs, not only when it was asked for: a member removed meanwhile gets no tasks
             // added after the removal.
-            switch (await projects.AccessOfAsync(job.ProjectId, job.UserId, cancellationToken))
+            var project = await projects.ReadAsync(job.ProjectId, job.UserId, cancellationToken);
+            switch (project.Access)
             {
                 case ProjectAccess.NoProject:
                     return new ExportOutcome(null, null, null, "The project does not exist (it may have been deleted).");
@@ -94,8 +96,9 @@ public sealed class Exporter(
                     return new ExportOutcome(null, null, null, "You are no longer a member of this project.");
             }
 
+            var lookups = new ExportLookups(project.EmailsByUserId, await labels.NamesAsync(job.ProjectId, cancellationToken));
             var count = 0;
-            var link = await files.StoreAsync(job, async (file, ct) => count = await csv.WriteAsync(job.ProjectId, file, ct), cancellationToken);
+            var link = await files.StoreAsync(job, async (file, ct) => count = await csv.WriteAsync(job.ProjectId, lookups, file, ct), cancellationToken);
             return new ExportOutcome(count, link.Url, link.ExpiresAt, null);
         }
         catch (Exception ex) when (ex is AmazonS3Exception or AmazonDynamoDBException or Amazon.Runtime.AmazonClientException or IOException)

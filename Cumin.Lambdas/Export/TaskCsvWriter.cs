@@ -6,16 +6,17 @@ using CsvHelper;
 namespace Cumin.Lambdas.Export;
 
 /// <summary>
-/// Pages a project's tasks out of the <c>tasks</c> table (pk project id; task ids sort by creation, so oldest first)
-/// and writes API.md's CSV: UTF-8 without BOM, RFC 4180 (CRLF, fields quoted when they hold a comma, quote or line
-/// break, quotes doubled), one column per entry of <see cref="Columns"/>. Only one Query page is held at a time. Every
-/// cell goes through <see cref="WriteCell"/>, which guards against formula injection.
+/// Pages a project's tasks out of the <c>tasks</c> table's board index (<see cref="TaskIndexes.Board"/>: column by column,
+/// then by rank, the order API.md's export promises) and writes API.md's CSV: UTF-8 without BOM, RFC 4180 (CRLF, fields
+/// quoted when they hold a comma, quote or line break, quotes doubled), one column per entry of <see cref="Columns"/>.
+/// Only one Query page is held at a time; assignees' e-mails and label names come from <see cref="ExportLookups"/>, read
+/// once per export, not per task. Every cell goes through <see cref="WriteCell"/>, which guards against formula injection.
 /// </summary>
 public sealed class TaskCsvWriter(IAmazonDynamoDB dynamoDb, string tasksTable)
 {
     /// <summary>
-    /// The columns in order (API.md's header <c>id,title,description,status,priority,createdAt,updatedAt</c>). A new
-    /// column is one entry here: its header, the task attribute it reads, and how that value becomes text.
+    /// The columns in order (API.md's header <c>id,title,description,status,priority,createdAt,updatedAt,assignee,dueDate,labels</c>).
+    /// A new column is one entry here: its header, the task attribute it reads, and how that value becomes text.
     /// </summary>
     public static readonly IReadOnlyList<TaskCsvColumn> Columns =
     [
@@ -26,6 +27,9 @@ public sealed class TaskCsvWriter(IAmazonDynamoDB dynamoDb, string tasksTable)
         TaskCsvColumn.Text("priority", TaskAttributes.Priority),
         TaskCsvColumn.Time("createdAt", TaskAttributes.CreatedAt),
         TaskCsvColumn.Time("updatedAt", TaskAttributes.UpdatedAt),
+        new("assignee", TaskAttributes.AssigneeId, (value, lookups) => value?.S is { } userId ? lookups.EmailOf(userId) : ""),
+        TaskCsvColumn.Text("dueDate", TaskAttributes.DueDate),
+        new("labels", TaskAttributes.LabelIds, (value, lookups) => lookups.LabelNamesOf(value?.L)),
     ];
 
     public static readonly IReadOnlyList<string> Header = [.. Columns.Select(column => column.Name)];
@@ -46,8 +50,8 @@ public sealed class TaskCsvWriter(IAmazonDynamoDB dynamoDb, string tasksTable)
         Injection = CsvInjection.None,
     };
 
-    /// <summary>Writes every task of <paramref name="projectId"/> to <paramref name="output"/>; returns how many.</summary>
-    public async Task<int> WriteAsync(string projectId, Stream output, CancellationToken cancellationToken)
+    /// <summary>Writes every task of <paramref name="projectId"/> to <paramref name="output"/> in board order; returns how many.</summary>
+    public async Task<int> WriteAsync(string projectId, ExportLookups lookups, Stream output, CancellationToken cancellationToken)
     {
         var count = 0;
         await using var csv = Open(output);
@@ -55,6 +59,8 @@ public sealed class TaskCsvWriter(IAmazonDynamoDB dynamoDb, string tasksTable)
         var request = new QueryRequest
         {
             TableName = tasksTable,
+            // A local index: strongly consistent like the table, so a task written before the export began is in it.
+            IndexName = TaskIndexes.Board,
             ConsistentRead = true,
             KeyConditionExpression = "pk = :pk",
             ProjectionExpression = string.Join(", ", Attributes.Select(name => "#" + name)),
@@ -69,7 +75,7 @@ public sealed class TaskCsvWriter(IAmazonDynamoDB dynamoDb, string tasksTable)
             {
                 foreach (var column in Columns)
                 {
-                    WriteCell(csv, column.Cell(item.GetValueOrDefault(column.Attribute)));
+                    WriteCell(csv, column.Cell(item.GetValueOrDefault(column.Attribute), lookups));
                 }
 
                 // Hands the writer's buffer to the upload stream whenever it is mostly full, asynchronously.
@@ -98,17 +104,36 @@ public sealed class TaskCsvWriter(IAmazonDynamoDB dynamoDb, string tasksTable)
         value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + value : value;
 }
 
-/// <summary>One column of the task CSV: its header, the task item's attribute it shows, and how that value becomes text.</summary>
-public sealed record TaskCsvColumn(string Name, string Attribute, Func<AttributeValue?, string> Cell)
+/// <summary>
+/// One column of the task CSV: its header, the task item's attribute it shows, and how that value becomes text (with the
+/// export's lookups, for the columns that show a name rather than an id).
+/// </summary>
+public sealed record TaskCsvColumn(string Name, string Attribute, Func<AttributeValue?, ExportLookups, string> Cell)
 {
     /// <summary>A string attribute as stored; empty when missing.</summary>
-    public static TaskCsvColumn Text(string name, string attribute) => new(name, attribute, value => value?.S ?? "");
+    public static TaskCsvColumn Text(string name, string attribute) => new(name, attribute, (value, _) => value?.S ?? "");
 
     /// <summary>A stored ISO 8601 timestamp of any precision and offset, as API.md's <c>…:05.123Z</c>; empty when missing.</summary>
-    public static TaskCsvColumn Time(string name, string attribute) => new(name, attribute, value => value?.S is { } stored ? Timestamp(stored) : "");
+    public static TaskCsvColumn Time(string name, string attribute) => new(name, attribute, (value, _) => value?.S is { } stored ? Timestamp(stored) : "");
 
     private static string Timestamp(string stored) =>
         DateTimeOffset.TryParse(stored, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
             ? ExportJobTable.Timestamp(time)
             : stored;
+}
+
+/// <summary>
+/// What the CSV shows instead of ids, read once per export: the members' e-mails (from the project's item, which the
+/// export reads anyway) and the project's label names (its labels item).
+/// </summary>
+public sealed record ExportLookups(IReadOnlyDictionary<string, string> EmailsByUserId, IReadOnlyDictionary<string, string> LabelNamesById)
+{
+    public static ExportLookups Empty { get; } = new(new Dictionary<string, string>(), new Dictionary<string, string>());
+
+    /// <summary>A member's e-mail; empty for one who is not a member (a removed member's tasks lose their assignee anyway).</summary>
+    public string EmailOf(string userId) => EmailsByUserId.GetValueOrDefault(userId) ?? "";
+
+    /// <summary>The names of the task's labels in its own order, joined by <c>;</c>; a label deleted meanwhile is left out.</summary>
+    public string LabelNamesOf(IEnumerable<AttributeValue>? labelIds) =>
+        labelIds is null ? "" : string.Join(';', labelIds.Select(id => id.S is { } labelId ? LabelNamesById.GetValueOrDefault(labelId) : null).OfType<string>());
 }

@@ -40,6 +40,7 @@ public static class ExporterServiceCollectionExtensions
         services.TryAddSingleton(_ => ExporterClients.S3(configuration));
         services.TryAddSingleton(sp => new ExportJobTable(sp.GetRequiredService<IAmazonDynamoDB>(), TableName(sp, TableNames.Jobs)));
         services.TryAddSingleton(sp => new ProjectTable(sp.GetRequiredService<IAmazonDynamoDB>(), TableName(sp, TableNames.Projects)));
+        services.TryAddSingleton(sp => new LabelTable(sp.GetRequiredService<IAmazonDynamoDB>(), TableName(sp, TableNames.Labels)));
         services.TryAddSingleton(sp => new TaskCsvWriter(sp.GetRequiredService<IAmazonDynamoDB>(), TableName(sp, TableNames.Tasks)));
         services.TryAddSingleton<ExportFileStore>();
         services.TryAddSingleton<ExportNotifier>();

@@ -219,6 +219,9 @@ public static partial class ExportBenchmark
                                 ["description"] = new() { S = $"Seeded by the export benchmark; row {i} of {size}.\nSecond line." },
                                 ["status"] = new() { S = statuses[i % 3] },
                                 ["priority"] = new() { S = "medium" },
+                                // As the grain storage writes them: the exporter reads the board index.
+                                ["rank"] = new() { S = id },
+                                ["boardKey"] = new() { S = TaskIndexes.BoardKeyOf(statuses[i % 3], id) },
                                 ["createdAt"] = new() { S = at },
                                 ["updatedAt"] = new() { S = at },
                                 ["version"] = new() { N = "1" },

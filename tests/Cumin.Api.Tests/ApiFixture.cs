@@ -72,7 +72,7 @@ public class ApiFixture : IAsyncLifetime
 
         if (WithRunner)
         {
-            _runner = BuildRunner(Settings);
+            _runner = BuildRunner(Settings, AddFunctions);
             await _runner.StartAsync();
         }
     }
@@ -80,8 +80,17 @@ public class ApiFixture : IAsyncLifetime
     /// <summary>False: no exporter runs, so exports stay pending (the export quota's tests).</summary>
     protected virtual bool WithRunner => true;
 
+    /// <summary>
+    /// The functions the runner feeds besides the exporter (every fixture has it): a derived fixture adds its own, as
+    /// Cumin.Lambdas.LocalRunner's Program does, so fixtures that need no more poll no more streams.
+    /// </summary>
+    protected virtual void AddFunctions(IServiceCollection services, IConfiguration configuration, EventSourceRunnerBuilder runner)
+    {
+    }
+
     /// <summary>The Lambdas' local event-source runner with the exporter on the jobs table, as Cumin.Lambdas.LocalRunner's Program wires it.</summary>
-    private static IHost BuildRunner(IReadOnlyDictionary<string, string?> settings)
+    private static IHost BuildRunner(
+        IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection, IConfiguration, EventSourceRunnerBuilder> addFunctions)
     {
         var runner = Host.CreateApplicationBuilder();
         runner.Configuration.AddInMemoryCollection(settings);
@@ -94,7 +103,7 @@ public class ApiFixture : IAsyncLifetime
         runner.Logging.SetMinimumLevel(LogLevel.Warning);
         runner.Services.AddLambdasDatabase(runner.Configuration);
         runner.Services.AddExporter(runner.Configuration);
-        runner.Services.AddEventSourceRunner(runner.Configuration).AddExporterEventSource();
+        addFunctions(runner.Services, runner.Configuration, runner.Services.AddEventSourceRunner(runner.Configuration).AddExporterEventSource());
         return runner.Build();
     }
 

@@ -72,7 +72,7 @@ public sealed class ExportTests(ApiFixture fixture)
             rows.Add([.. Enumerable.Range(0, reader.FieldCount).Select(reader.GetString)]);
         }
 
-        Assert.Equal(["id", "title", "description", "status", "priority", "createdAt", "updatedAt"], reader.Headers);
+        Assert.Equal(["id", "title", "description", "status", "priority", "createdAt", "updatedAt", "assignee", "dueDate", "labels"], reader.Headers);
         Assert.Equal(tasks.Count, rows.Count);
         for (var i = 0; i < tasks.Count; i++)
         {
@@ -285,6 +285,9 @@ public sealed class ExportTests(ApiFixture fixture)
                 ["description"] = description is null ? new() { NULL = true } : new() { S = description },
                 ["status"] = new() { S = statuses[i % 3] },
                 ["priority"] = new() { S = priorities[i % 3] },
+                // As the grain storage writes them: the exporter reads the board index (column, then rank).
+                ["rank"] = new() { S = id },
+                ["boardKey"] = new() { S = TaskIndexes.BoardKeyOf(statuses[i % 3], id) },
                 ["createdAt"] = new() { S = created.ToString("O", CultureInfo.InvariantCulture) },
                 ["updatedAt"] = new() { S = updated.ToString("O", CultureInfo.InvariantCulture) },
                 ["version"] = new() { N = "1" },
@@ -292,7 +295,7 @@ public sealed class ExportTests(ApiFixture fixture)
             });
             expected.Add([id, title, description ?? "", statuses[i % 3], priorities[i % 3],
                 created.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-                updated.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)]);
+                updated.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture), "", "", ""]);
         }
 
         using var dynamoDb = LocalStack.DynamoDb();
@@ -306,7 +309,8 @@ public sealed class ExportTests(ApiFixture fixture)
                 pending = response.UnprocessedItems is { Count: > 0 } left ? left : [];
             }
         });
-        return expected;
+        // Board order: column by column, each by rank (here the id).
+        return [.. expected.OrderBy(row => TaskStatusNames.All.ToList().IndexOf(row[3])).ThenBy(row => row[0], StringComparer.Ordinal)];
     }
 
     private static async Task<int> MessagesInQueueAsync(Amazon.SQS.AmazonSQSClient sqs, string queueUrl)

@@ -48,6 +48,7 @@ public sealed class ExporterFixture : IAsyncLifetime
     {
         await Tables.CreateTasksAsync(DynamoDb, Prefix);
         await Tables.CreateProjectsAsync(DynamoDb, Prefix);
+        await Tables.CreateLabelsAsync(DynamoDb, Prefix);
         await ExportTables.CreateJobsAsync(DynamoDb, Prefix);
         Function = Create();
         _queueUrl = (await Sqs.CreateQueueAsync(QueueName)).QueueUrl;

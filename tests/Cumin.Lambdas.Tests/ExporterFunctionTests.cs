@@ -119,21 +119,69 @@ public sealed class ExporterFunctionTests(ExporterFixture fixture) : IClassFixtu
         Assert.Equal("done", item["status"].S);
         var bytes = await DownloadAsync(item["url"].S);
         Assert.False(bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble), "no byte order mark");
-        Assert.StartsWith("id,title,description,status,priority,createdAt,updatedAt\r\n", Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
+        Assert.StartsWith("id,title,description,status,priority,createdAt,updatedAt,assignee,dueDate,labels\r\n", Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
         var (header, rows) = CsvRows.Read(bytes);
-        Assert.Equal(["id", "title", "description", "status", "priority", "createdAt", "updatedAt"], header);
+        Assert.Equal(["id", "title", "description", "status", "priority", "createdAt", "updatedAt", "assignee", "dueDate", "labels"], header);
         Assert.Equal(tricky.Length, rows.Count);
-        for (var i = 0; i < tricky.Length; i++)
+        // Board order: the in-progress column (even tasks) before the done one (odd), each by rank (here the id).
+        var order = Enumerable.Range(0, tricky.Length).OrderBy(i => i % 2).ThenBy(i => i).ToList();
+        for (var row = 0; row < tricky.Length; row++)
         {
+            var i = order[row];
             // Cells that a spreadsheet would run as a formula come back with the guard's leading quote.
             Assert.Equal(
                 [$"T{i:D4}", i == 5 ? "'=SUM(A1:A2)" : tricky[i].Title, i == 5 ? "'-starts with a minus" : tricky[i].Description ?? "", i % 2 == 0 ? "in_progress" : "done", "high",
                  created.AddHours(i).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-                 created.AddHours(i).AddMinutes(5).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)],
-                rows[i]);
+                 created.AddHours(i).AddMinutes(5).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture), "", "", ""],
+                rows[row]);
         }
 
         Assert.Equal("2026-11-24T15:04:05.123Z", rows[0][5]);
+    }
+
+    [Fact]
+    public async Task CSV_rows_follow_the_board_with_assignee_emails_due_dates_and_label_names_guarded_like_every_cell()
+    {
+        var projectId = Guid.NewGuid().ToString("N");
+        // A member whose e-mail starts with '-', and a label whose name starts with '=': the guard applies to them too.
+        await Tables.PutProjectAsync(fixture.DynamoDb, fixture.Prefix, projectId, _userId, "-ada");
+        await ExportTables.PutAsync(fixture.DynamoDb, fixture.Prefix + TableNames.Labels, new Dictionary<string, AttributeValue>
+        {
+            ["pk"] = new() { S = projectId },
+            ["labels"] = new()
+            {
+                L =
+                [
+                    new() { M = new() { ["id"] = new() { S = "L1" }, ["name"] = new() { S = "herbs" }, ["color"] = new() { S = "#22aa44" } } },
+                    new() { M = new() { ["id"] = new() { S = "L2" }, ["name"] = new() { S = "=HYPERLINK(\"x\")" }, ["color"] = new() { S = "#000000" } } },
+                ],
+            },
+        });
+        var created = new DateTimeOffset(2026, 11, 24, 15, 0, 0, TimeSpan.Zero);
+        // Ids in creation order; ranks and columns as a board would have them, not in id order.
+        await ExportTables.PutTasksAsync(fixture.DynamoDb, fixture.Prefix,
+        [
+            ExportTables.Task(projectId, "T1", "done first", null, "done", "low", created, rank: "a0"),
+            ExportTables.Task(projectId, "T2", "todo second", null, "todo", "low", created, rank: "b0", assigneeId: _userId, dueDate: "2026-12-24"),
+            ExportTables.Task(projectId, "T3", "todo first", null, "todo", "low", created, rank: "a5", assigneeId: "-ada", labelIds: ["L2", "L1"]),
+            ExportTables.Task(projectId, "T4", "in progress", null, "in_progress", "low", created, rank: "z", labelIds: ["L1", "gone"]),
+            ExportTables.Task(projectId, "T5", "left", null, "todo", "low", created, rank: "c0", assigneeId: "not-a-member"),
+        ]);
+        var job = await NewJobAsync(projectId);
+
+        await InvokeAsync(ExportTables.JobRecord(fixture.Prefix, StreamEventNames.Insert, job, Guid.NewGuid().ToString("N"), NextSequence()));
+
+        var item = await JobAsync(job);
+        Assert.Equal("done", item["status"].S);
+        var (header, rows) = CsvRows.Read(await DownloadAsync(item["url"].S));
+        Assert.Equal(["assignee", "dueDate", "labels"], header.Skip(header.Count - 3));
+        Assert.Equal(["T3", "T2", "T5", "T4", "T1"], rows.Select(r => r[0]));
+        Assert.Equal(["'-ada@example.com", "", "'=HYPERLINK(\"x\");herbs"], rows[0][^3..]);
+        Assert.Equal([$"{_userId}@example.com", "2026-12-24", ""], rows[1][^3..]);
+        // Someone no longer a member shows no e-mail; a deleted label is left out.
+        Assert.Equal(["", "", ""], rows[2][^3..]);
+        Assert.Equal(["", "", "herbs"], rows[3][^3..]);
+        Assert.Equal("5", item["taskCount"].N);
     }
 
     [Fact]
@@ -249,7 +297,7 @@ public sealed class ExporterFunctionTests(ExporterFixture fixture) : IClassFixtu
         await using (var upload = await S3MultipartUploadStream.StartAsync(fixture.S3, fixture.Bucket, key, partSize, "text/csv", null, CancellationToken.None))
         {
             Assert.Equal(partSize, upload.BufferSize);
-            count = await new TaskCsvWriter(fixture.DynamoDb, fixture.Prefix + TableNames.Tasks).WriteAsync(projectId, upload, CancellationToken.None);
+            count = await new TaskCsvWriter(fixture.DynamoDb, fixture.Prefix + TableNames.Tasks).WriteAsync(projectId, ExportLookups.Empty, upload, CancellationToken.None);
             length = await upload.CompleteAsync(CancellationToken.None);
             parts = upload.PartSizes;
         }

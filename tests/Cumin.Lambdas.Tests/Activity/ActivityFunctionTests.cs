@@ -102,7 +102,8 @@ public sealed class ActivityFunctionTests(ActivityFixture fixture) : IClassFixtu
         Assert.Equal(
             [ProjectEventTypes.TaskDeleted, ProjectEventTypes.TaskMoved, ProjectEventTypes.TaskUpdated, ProjectEventTypes.TaskCreated],
             entries.Select(e => e.Type));
-        Assert.Equal(["u-alice", "u-carol", "u-bob", "u-alice"], entries.Select(e => e.ActorId));
+        // A new task's actor is who created it (createdBy); a deletion's, who deleted it (the stamp's deletedBy).
+        Assert.Equal(["u-alice", "u-carol", "u-bob", "u-owner"], entries.Select(e => e.ActorId));
         Assert.All(entries, e => Assert.Equal(task, e.TaskId));
         Assert.Equal(DateTimeOffset.Parse("2026-12-01T10:01:00Z", System.Globalization.CultureInfo.InvariantCulture), entries[2].At);
         var update = Changes(entries[2]);

@@ -60,7 +60,10 @@ public static class ExportTables
         }
     }
 
-    public static Dictionary<string, AttributeValue> Task(string projectId, string taskId, string title, string? description, string status, string priority, DateTimeOffset createdAt)
+    /// <summary>A task as the grain storage writes it; its rank is its id unless given, so a column lists oldest first.</summary>
+    public static Dictionary<string, AttributeValue> Task(
+        string projectId, string taskId, string title, string? description, string status, string priority, DateTimeOffset createdAt,
+        string? rank = null, string? assigneeId = null, string? dueDate = null, IEnumerable<string>? labelIds = null)
     {
         var item = new Dictionary<string, AttributeValue>
         {
@@ -75,9 +78,22 @@ public static class ExportTables
             // The grain storage writes System.Text.Json's round-trip form; the CSV must show API.md's.
             ["createdAt"] = new() { S = createdAt.ToString("O", CultureInfo.InvariantCulture) },
             ["updatedAt"] = new() { S = createdAt.AddMinutes(5).ToString("O", CultureInfo.InvariantCulture) },
+            ["rank"] = new() { S = rank ?? taskId },
+            ["boardKey"] = new() { S = TaskIndexes.BoardKeyOf(status, rank ?? taskId) },
+            ["labelIds"] = new() { L = [.. (labelIds ?? []).Select(id => new AttributeValue { S = id })] },
             ["version"] = new() { N = "1" },
             ["etag"] = new() { N = "1" },
         };
+        if (assigneeId is not null)
+        {
+            item["assigneeId"] = new() { S = assigneeId };
+        }
+
+        if (dueDate is not null)
+        {
+            item["dueDate"] = new() { S = dueDate };
+        }
+
         return item;
     }
 

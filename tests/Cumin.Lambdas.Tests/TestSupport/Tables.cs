@@ -14,10 +14,30 @@ public static class Tables
         await dynamoDb.CreateTableAsync(new CreateTableRequest
         {
             TableName = prefix + TableNames.Tasks,
-            AttributeDefinitions = [new("pk", ScalarAttributeType.S), new("sk", ScalarAttributeType.S)],
+            AttributeDefinitions = [new("pk", ScalarAttributeType.S), new("sk", ScalarAttributeType.S), new(TaskAttributes.BoardKey, ScalarAttributeType.S)],
             KeySchema = [new("pk", KeyType.HASH), new("sk", KeyType.RANGE)],
+            // The board index, as the silo creates it: the exporter reads a project's tasks in board order from it.
+            LocalSecondaryIndexes =
+            [
+                new LocalSecondaryIndex
+                {
+                    IndexName = TaskIndexes.Board,
+                    KeySchema = [new("pk", KeyType.HASH), new(TaskAttributes.BoardKey, KeyType.RANGE)],
+                    Projection = new Projection { ProjectionType = ProjectionType.ALL },
+                },
+            ],
             BillingMode = BillingMode.PAY_PER_REQUEST,
             StreamSpecification = new StreamSpecification { StreamEnabled = true, StreamViewType = StreamViewType.NEW_AND_OLD_IMAGES },
+        });
+
+    /// <summary>A project's labels, one item per project (pk project id).</summary>
+    public static async Task CreateLabelsAsync(IAmazonDynamoDB dynamoDb, string prefix) =>
+        await dynamoDb.CreateTableAsync(new CreateTableRequest
+        {
+            TableName = prefix + TableNames.Labels,
+            AttributeDefinitions = [new("pk", ScalarAttributeType.S)],
+            KeySchema = [new("pk", KeyType.HASH)],
+            BillingMode = BillingMode.PAY_PER_REQUEST,
         });
 
     /// <summary>KEYS_ONLY: a project's REMOVE record needs no more than its key.</summary>
