@@ -50,7 +50,7 @@ public sealed class ProgramConfiguration
         .With(RefreshTokenOptions.Section, typeof(RefreshTokenOptions))
         .With(NotificationSettings.Section + ":Sqs", typeof(Cumin.Orleans.Sqs.SqsStreamOptions))
         .With(SiloHost.ShutdownTimeoutKey, "ConnectionStrings:" + ClusteringOptions.ConnectionStringName, "Cumin:DynamoDB:ServiceUrl",
-            NotificationSettings.Section + ":QueueName");
+            NotificationSettings.Section + ":QueueName", Cumin.Webhooks.AesGcmSecretProtector.KeyConfigurationKey);
 
     public static ProgramConfiguration Api { get; } = new ProgramConfiguration("Cumin.Api") { HealthPaths = ["/health/live", "/health/ready"] }
         .With(Runtime).With(WebHost).WithPrefix("Logging:")
