@@ -1,3 +1,5 @@
+using Cumin.Api.Webhooks;
+using Cumin.Webhooks;
 using System.Diagnostics;
 using Amazon.DynamoDBv2;
 using Cumin.Api.Auth;
@@ -111,6 +113,8 @@ public static class ApiHost
             configuration.GetConnectionString("Postgres") ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not set.")));
         services.AddSingleton<IProjectCounts, PostgresProjectCounts>();
         services.AddSingleton<ActivityLog>();
+        services.AddSingleton<PostgresWebhookDeliveries>();
+        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.SectionName));
         services.AddCuminHealthChecks();
 
         services.AddSignalR().AddJsonProtocol(json => JsonSetup.Configure(json.PayloadSerializerOptions));
@@ -154,6 +158,7 @@ public static class ApiHost
         api.MapComments();
         api.MapActivity();
         api.MapExports();
+        api.MapWebhooks();
         api.MapNotifications();
         return app;
     }

@@ -17,10 +17,13 @@ builder.AddCuminTelemetry("cumin-runner");
 builder.Services.AddAggregator(builder.Configuration);
 builder.Services.AddExporter(builder.Configuration);
 builder.Services.AddActivity(builder.Configuration);
+builder.Services.AddWebhookEvents(builder.Configuration);
+builder.Services.AddWebhookDeliverer(builder.Configuration);
 builder.Services.AddEventSourceRunner(builder.Configuration)
     .AddAggregatorEventSources()
     .AddExporterEventSource()
-    .AddActivityEventSources();
+    .AddActivityEventSources()
+    .AddWebhookEventSources();
 
 using var host = builder.Build();
 if (migrateOnly)

@@ -37,7 +37,8 @@ public sealed partial class DatabaseRolesOptions
 /// <list type="bullet">
 /// <item>the aggregator reads and writes its counts, ledger and deleted-project markers; the activity function, which
 /// logs in as the aggregator (the two stream functions of PostgreSQL share one role), the activity log;</item>
-/// <item>the API reads the counts, the activity log and the cluster membership (the gateways);</item>
+/// <item>the webhook deliverer (on the aggregator's role) writes the deliveries log;</item>
+/// <item>the API reads the counts, the activity log, the deliveries log and the cluster membership (the gateways);</item>
 /// <item>the silos own the membership tables, which the first silo creates (Cumin.Clustering applies that schema): they
 /// may create tables in the schema, and whatever they create the API may read.</item>
 /// </list>
@@ -48,6 +49,9 @@ public static class DatabaseRoles
 {
     private static readonly string[] AggregatorTables =
         ["project_status_counts", "aggregator_task_ledger", "aggregator_deleted_projects", "activity_entries", "activity_projects"];
+
+    /// <summary>The webhook deliverer's log, written with the aggregator's role (both are the Lambdas') and read by the API.</summary>
+    private static readonly string[] WebhookTables = ["webhook_deliveries", "webhook_suspensions"];
 
     private static readonly string[] MembershipTables = ["orleans_membership_version", "orleans_membership", "orleansquery", "cumin_schema_versions"];
 
@@ -81,6 +85,8 @@ public static class DatabaseRoles
         // The activity's ids come from its identity column's sequence.
         statements.Add($"GRANT USAGE ON SEQUENCE activity_entries_id_seq TO {aggregator}");
         statements.Add($"GRANT SELECT ON project_status_counts, activity_entries TO {api}");
+        statements.Add($"GRANT SELECT, INSERT, UPDATE ON {string.Join(", ", WebhookTables)} TO {aggregator}");
+        statements.Add($"GRANT SELECT ON {string.Join(", ", WebhookTables)} TO {api}");
         // What the silos create later (the membership schema) the API may read; the owner must be a member to say so.
         statements.Add($"GRANT {silo} TO CURRENT_USER");
         statements.Add($"ALTER DEFAULT PRIVILEGES FOR ROLE {silo} IN SCHEMA public GRANT SELECT ON TABLES TO {api}");

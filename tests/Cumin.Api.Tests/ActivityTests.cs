@@ -4,18 +4,19 @@ using System.Text.Json;
 using Cumin.Lambdas.Hosting;
 using Cumin.Lambdas.LocalRunner;
 using Cumin.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Cumin.Api.Tests;
 
 /// <summary>The API with the activity function fed by the runner from the real tables' streams, as Cumin.Lambdas.LocalRunner's Program wires it.</summary>
 public sealed class ActivityFixture : ApiFixture
 {
-    protected override void AddFunctions(IServiceCollection services, IConfiguration configuration, EventSourceRunnerBuilder runner)
+    protected override void AddFunctions(HostApplicationBuilder runner)
     {
-        services.AddActivity(configuration);
-        runner.AddActivityEventSources();
+        ArgumentNullException.ThrowIfNull(runner);
+        runner.Services.AddActivity(runner.Configuration);
+        runner.Services.AddEventSourceRunner(runner.Configuration).AddActivityEventSources();
     }
 }
 

@@ -54,6 +54,9 @@ public sealed class DatabaseRolesTests
             "INSERT INTO activity_entries (event_id, ordinal, project_id, type, at, changes) VALUES ('e1', 0, 'p1', 'task.created', now(), '{}')");
         await ExecuteAsync(aggregator, "INSERT INTO activity_projects (project_id, entries) VALUES ('p1', 1)");
         await ExecuteAsync(aggregator, "DELETE FROM activity_entries WHERE project_id = 'p1'");
+        // The webhook deliverer, on the same role: its log and suspensions.
+        await ExecuteAsync(aggregator, "INSERT INTO webhook_deliveries (id, webhook_id, project_id, event_id, type, at, attempt, ok, duration_ms) VALUES ('d1', 'w1', 'p1', 'e1', 'ping', now(), 1, true, 5)");
+        await ExecuteAsync(aggregator, "INSERT INTO webhook_suspensions (webhook_id, project_id, suspended_at) VALUES ('w1', 'p1', now()) ON CONFLICT (webhook_id) DO UPDATE SET suspended_at = excluded.suspended_at");
         await RefusedAsync(aggregator, "SELECT * FROM orleans_membership");
         await RefusedAsync(aggregator, "CREATE TABLE stolen (x int)");
 
@@ -62,6 +65,8 @@ public sealed class DatabaseRolesTests
         await RefusedAsync(api, "DELETE FROM activity_entries");
         await ExecuteAsync(api, "SELECT * FROM orleans_membership_version");
         await ExecuteAsync(api, "SELECT * FROM orleansquery");
+        await ExecuteAsync(api, "SELECT * FROM webhook_deliveries JOIN webhook_suspensions USING (webhook_id)");
+        await RefusedAsync(api, "DELETE FROM webhook_deliveries");
         await RefusedAsync(api, "UPDATE project_status_counts SET todo = 99");
         await RefusedAsync(api, "DELETE FROM orleans_membership_version");
         await RefusedAsync(api, "SELECT * FROM aggregator_task_ledger");

@@ -310,7 +310,7 @@ public sealed partial class DeploymentDefinitionTests
     {
         var resources = Template.Get("Resources")!;
         var functions = resources.Entries().Where(r => r.Value.Get("Type").Scalar() == "AWS::Lambda::Function").ToDictionary(r => r.Key, r => r.Value.Get("Properties")!);
-        Assert.Equal(["ActivityFunction", "AggregatorFunction", "ExporterFunction"], functions.Keys.Order());
+        Assert.Equal(["ActivityFunction", "AggregatorFunction", "ExporterFunction", "WebhookDelivererFunction", "WebhookEventsFunction"], functions.Keys.Order());
 
         // Each handler is resolved against the built assembly, as the .NET Lambda runtime would: a public class with
         // a parameterless constructor and a public Task<Stream> method taking a Stream.
@@ -328,6 +328,7 @@ public sealed partial class DeploymentDefinitionTests
                  {
                      ("AggregatorFunction", ProgramConfiguration.AggregatorFunction), ("ExporterFunction", ProgramConfiguration.ExporterFunction),
                      ("ActivityFunction", ProgramConfiguration.ActivityFunction),
+                     ("WebhookEventsFunction", ProgramConfiguration.WebhookEventsFunction), ("WebhookDelivererFunction", ProgramConfiguration.WebhookDelivererFunction),
                  })
         {
             var variables = functions[name].Get("Environment").Get("Variables").Entries().Select(e => e.Key).ToList();
@@ -336,7 +337,7 @@ public sealed partial class DeploymentDefinitionTests
 
         var mappings = resources.Entries().Where(r => r.Value.Get("Type").Scalar() == "AWS::Lambda::EventSourceMapping")
             .Select(r => r.Value.Get("Properties")!).ToList();
-        Assert.Equal(7, mappings.Count);
+        Assert.Equal(13, mappings.Count);
         Assert.All(mappings, m => Assert.Equal(["ReportBatchItemFailures"], m.Get("FunctionResponseTypes").Items().Select(i => i.Scalar())));
         var exporter = mappings.Single(m => m.Get("FunctionName").Scalar() == "ExporterFunction");
         Assert.Equal("JobsTable.StreamArn", exporter.Get("EventSourceArn").Scalar());
@@ -344,6 +345,14 @@ public sealed partial class DeploymentDefinitionTests
         Assert.Equal(
             ["ProjectsTable.StreamArn", "TasksTable.StreamArn"],
             mappings.Where(m => m.Get("FunctionName").Scalar() == "AggregatorFunction").Select(m => m.Get("EventSourceArn").Scalar()).Order());
+        // The webhook events come from every table the local runner feeds the event function, and the deliverer drains
+        // the deliveries queue.
+        Assert.Equal(
+            Cumin.Lambdas.Webhooks.ProjectEventReader.Tables.Select(t => $"{char.ToUpperInvariant(t[0])}{t[1..]}Table.StreamArn").Order(),
+            mappings.Where(m => m.Get("FunctionName").Scalar() == "WebhookEventsFunction").Select(m => m.Get("EventSourceArn").Scalar()).Order());
+        Assert.Equal(
+            "WebhookDeliveriesQueue.Arn",
+            mappings.Single(m => m.Get("FunctionName").Scalar() == "WebhookDelivererFunction").Get("EventSourceArn").Scalar());
         // The aggregator's records are retried until counted, in AWS as by the local runner.
         Assert.All(
             mappings.Where(m => m.Get("FunctionName").Scalar() == "AggregatorFunction"),
