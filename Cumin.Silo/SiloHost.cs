@@ -1,8 +1,10 @@
+using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Cumin.Clustering.Hosting;
 using Cumin.Common;
 using Cumin.Exports;
 using Cumin.Grains;
+using Cumin.Live;
 using Cumin.Notifications;
 using Cumin.Orleans.DynamoDB;
 using Orleans.Dashboard;
@@ -155,8 +157,9 @@ public static class SiloHost
     }
 
     /// <summary>
-    /// The exporter's completion messages: plain JSON on the SQS queue <c>Cumin:Notifications:QueueName</c> (default
-    /// <c>cumin-notifications</c>), delivered to the owner's user grain on stream <c>user-notifications/{userId}</c>.
+    /// The exporter's completion messages and the aggregator's counts: plain JSON on the SQS queue
+    /// <c>Cumin:Notifications:QueueName</c> (default <c>cumin-notifications</c>), delivered to the owner's user grain on
+    /// stream <c>user-notifications/{userId}</c> and to the project grain on <c>project-counts/{projectId}</c>.
     /// Only implicit subscriptions consume it, so no pub/sub store is needed. Further SQS options bind from
     /// <c>Cumin:Notifications:Sqs</c> (e.g. <c>WaitTime</c>, <c>VisibilityTimeout</c>).
     /// </summary>
@@ -167,8 +170,14 @@ public static class SiloHost
             .ConfigureSqs(options => options
                 .Bind(configuration.GetSection($"{NotificationSettings.Section}:Sqs"))
                 .Configure(sqsOptions => sqsOptions.QueueNames = [queueName]))
-            .AddJsonMessageMapping<ExportEndedMessage>(NotificationStreams.UserNamespace, "userId")
+            // One queue, two kinds of message, told apart by their type.
+            .AddJsonMessageMapping<ExportEndedMessage>(NotificationStreams.UserNamespace, "userId", accepts: body => !IsCounts(body))
+            .AddJsonMessageMapping<ProjectCountsMessage>(NotificationStreams.ProjectCountsNamespace, "projectId", accepts: IsCounts)
             .ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly));
+
+        static bool IsCounts(JsonElement body) =>
+            body.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String
+            && type.ValueEquals(ProjectEventTypes.CountsUpdated);
     }
 }
 

@@ -72,7 +72,7 @@ public class ApiFixture : IAsyncLifetime
 
         if (WithRunner)
         {
-            _runner = BuildRunner(Settings);
+            _runner = BuildRunner(Settings, WithAggregator);
             await _runner.StartAsync();
         }
     }
@@ -80,8 +80,14 @@ public class ApiFixture : IAsyncLifetime
     /// <summary>False: no exporter runs, so exports stay pending (the export quota's tests).</summary>
     protected virtual bool WithRunner => true;
 
-    /// <summary>The Lambdas' local event-source runner with the exporter on the jobs table, as Cumin.Lambdas.LocalRunner's Program wires it.</summary>
-    private static IHost BuildRunner(IReadOnlyDictionary<string, string?> settings)
+    /// <summary>True: the runner runs the aggregator too, so counts are kept and watchers get <c>counts.updated</c>.</summary>
+    protected virtual bool WithAggregator => false;
+
+    /// <summary>
+    /// The Lambdas' local event-source runner with the exporter on the jobs table (and the aggregator on the tasks and
+    /// projects tables when asked), as Cumin.Lambdas.LocalRunner's Program wires them.
+    /// </summary>
+    private static IHost BuildRunner(IReadOnlyDictionary<string, string?> settings, bool withAggregator)
     {
         var runner = Host.CreateApplicationBuilder();
         runner.Configuration.AddInMemoryCollection(settings);
@@ -94,7 +100,13 @@ public class ApiFixture : IAsyncLifetime
         runner.Logging.SetMinimumLevel(LogLevel.Warning);
         runner.Services.AddLambdasDatabase(runner.Configuration);
         runner.Services.AddExporter(runner.Configuration);
-        runner.Services.AddEventSourceRunner(runner.Configuration).AddExporterEventSource();
+        var sources = runner.Services.AddEventSourceRunner(runner.Configuration).AddExporterEventSource();
+        if (withAggregator)
+        {
+            runner.Services.AddAggregator(runner.Configuration);
+            sources.AddAggregatorEventSources();
+        }
+
         return runner.Build();
     }
 

@@ -155,7 +155,8 @@ public sealed partial class FunctionPermissionTests(ExporterFixture fixture) : I
         return client switch
         {
             _ when client.Contains("DynamoDB", StringComparison.Ordinal) => "dynamodb:" + operation,
-            _ when client.Contains("SQS", StringComparison.Ordinal) => "sqs:" + operation,
+            // IAM has no action of its own for a batch send: SendMessage grants it.
+            _ when client.Contains("SQS", StringComparison.Ordinal) => "sqs:" + (operation == "SendMessageBatch" ? "SendMessage" : operation),
             _ when client.Contains("S3", StringComparison.Ordinal) => operation switch
             {
                 "InitiateMultipartUpload" or "UploadPart" or "CompleteMultipartUpload" or "PutObject" => "s3:PutObject",
