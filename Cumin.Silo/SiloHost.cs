@@ -7,6 +7,7 @@ using Cumin.Grains;
 using Cumin.Live;
 using Cumin.Notifications;
 using Cumin.Orleans.DynamoDB;
+using Cumin.ServiceDefaults;
 using Orleans.Dashboard;
 using Orleans.Serialization;
 using Orleans.Streams;
@@ -43,7 +44,7 @@ public sealed class SiloOptions
 public static class SiloHost
 {
     /// <summary>How long a stopping silo may take to shut down gracefully (configuration, a TimeSpan).</summary>
-    public const string ShutdownTimeoutKey = "Cumin:ShutdownTimeout";
+    public const string ShutdownTimeoutKey = HostDefaultsExtensions.ShutdownTimeoutKey;
 
     /// <summary>Well under the 60 s stopTimeout of the ECS task definition (deploy/), far above the few seconds it takes.</summary>
     public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(45);
@@ -63,10 +64,8 @@ public static class SiloHost
         silo.Services.AddCuminGrains(configuration);
         // Orleans' watchdog warns of an impossible stall when its two threads start in one order: see WatchdogLogger.
         WatchdogLogging.Register(silo.Services);
-        // The SDK finds the endpoint itself (AWS_ENDPOINT_URL_DYNAMODB, then the region); Cumin:DynamoDB:ServiceUrl overrides it.
-        silo.Services.AddSingleton<IAmazonDynamoDB>(_ => configuration["Cumin:DynamoDB:ServiceUrl"] is { Length: > 0 } url
-            ? new AmazonDynamoDBClient(new AmazonDynamoDBConfig { ServiceURL = url })
-            : new AmazonDynamoDBClient());
+        // The host's own (AddCuminHostDefaults) when it made one; hosts that only add the silo (tests) get it here.
+        silo.Services.AddCuminDynamoDB(configuration);
         // Grains call the SDK directly (the catalogs' queries). Orleans's exception codec carries its exceptions to the
         // caller by type name, which the API answers with a 503; without this they cannot be serialized at all, and the
         // caller gets a serialization error instead.
