@@ -72,7 +72,7 @@ public class ApiFixture : IAsyncLifetime
 
         if (WithRunner)
         {
-            _runner = BuildRunner(Settings, WithAggregator);
+            _runner = BuildRunner(Settings);
             await _runner.StartAsync();
         }
     }
@@ -80,14 +80,8 @@ public class ApiFixture : IAsyncLifetime
     /// <summary>False: no exporter runs, so exports stay pending (the export quota's tests).</summary>
     protected virtual bool WithRunner => true;
 
-    /// <summary>True: the runner runs the aggregator too, so counts are kept and watchers get <c>counts.updated</c>.</summary>
-    protected virtual bool WithAggregator => false;
-
-    /// <summary>
-    /// The Lambdas' local event-source runner with the exporter on the jobs table (and the aggregator on the tasks and
-    /// projects tables when asked), as Cumin.Lambdas.LocalRunner's Program wires them.
-    /// </summary>
-    private static IHost BuildRunner(IReadOnlyDictionary<string, string?> settings, bool withAggregator)
+    /// <summary>The Lambdas' local event-source runner, as Cumin.Lambdas.LocalRunner's Program wires it, with <see cref="AddFunctions"/>.</summary>
+    private IHost BuildRunner(IReadOnlyDictionary<string, string?> settings)
     {
         var runner = Host.CreateApplicationBuilder();
         runner.Configuration.AddInMemoryCollection(settings);
@@ -99,16 +93,20 @@ public class ApiFixture : IAsyncLifetime
         });
         runner.Logging.SetMinimumLevel(LogLevel.Warning);
         runner.Services.AddLambdasDatabase(runner.Configuration);
-        runner.Services.AddExporter(runner.Configuration);
-        var sources = runner.Services.AddEventSourceRunner(runner.Configuration).AddExporterEventSource();
-        if (withAggregator)
-        {
-            runner.Services.AddAggregator(runner.Configuration);
-            sources.AddAggregatorEventSources();
-        }
-
+        AddFunctions(runner);
         return runner.Build();
     }
+
+    /// <summary>The functions the runner runs: the exporter on the jobs table.</summary>
+    protected virtual void AddFunctions(HostApplicationBuilder runner)
+    {
+        ArgumentNullException.ThrowIfNull(runner);
+        runner.Services.AddExporter(runner.Configuration);
+        runner.Services.AddEventSourceRunner(runner.Configuration).AddExporterEventSource();
+    }
+
+    /// <summary>The runner's services (its functions, as it invokes them).</summary>
+    public IServiceProvider RunnerServices => _runner?.Services ?? throw new InvalidOperationException("this fixture runs no runner");
 
     /// <summary>Lets a derived fixture change settings before the silo and the API start.</summary>
     protected virtual void Configure(Dictionary<string, string?> settings)

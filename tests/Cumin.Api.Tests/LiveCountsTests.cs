@@ -1,13 +1,21 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Cumin.Lambdas.Hosting;
+using Cumin.Lambdas.LocalRunner;
 using Cumin.Testing;
+using Microsoft.Extensions.Hosting;
 
 namespace Cumin.Api.Tests;
 
 /// <summary>With the aggregator running: the runner's counts reach watchers as <c>counts.updated</c>.</summary>
 public sealed class LiveCountsFixture : ApiFixture
 {
-    protected override bool WithAggregator => true;
+    protected override void AddFunctions(HostApplicationBuilder runner)
+    {
+        base.AddFunctions(runner);
+        runner.Services.AddAggregator(runner.Configuration);
+        runner.Services.AddEventSourceRunner(runner.Configuration).AddAggregatorEventSources();
+    }
 }
 
 /// <summary>API.md's <c>counts.updated</c>: the aggregator stores counts, the project hands them to its watchers.</summary>
