@@ -1,9 +1,17 @@
 # The two commands: `make run` (the whole local stack in the foreground; Ctrl-C stops it) and `make test`.
-.PHONY: run test stack bench cluster clean openapi screenshots
+# `make` alone lists the targets: each target's comment is the line (or lines) above it.
+.PHONY: help run test stack bench cluster clean openapi screenshots trace-screenshot
+.DEFAULT_GOAL := help
 
+help:
+	@awk '/^# / { text = text (text ? " " : "") substr($$0, 3); next } \
+	  /^[a-z-]+:/ && text { sub(/:.*/, ""); printf "  make %-12s %s\n", $$0, text } { text = "" }' $(MAKEFILE_LIST)
+
+# The whole local stack in the foreground on http://127.0.0.1:8080 (the web app, the API, the silo); Ctrl-C stops it.
 run:
 	@bash scripts/run.sh
 
+# Every test (a private stack on free ports); CUMIN_TEST_FILTER='FullyQualifiedName~Foo' for some.
 test:
 	@bash scripts/test.sh
 
@@ -27,5 +35,10 @@ openapi:
 screenshots:
 	@bash scripts/screenshots.sh
 
+# docs/export-trace.png: one export's trace in the Aspire dashboard, against a private stack.
+trace-screenshot:
+	@bash scripts/trace-screenshot.sh
+
+# Deletes what the build, the installs and the local stack's data left in the repository.
 clean:
 	rm -rf .local node_modules Cumin.Web/node_modules Cumin.Api/wwwroot */bin */obj tests/*/bin tests/*/obj bench/*/bin bench/*/obj

@@ -1,15 +1,21 @@
+using System.Diagnostics;
 using Amazon.DynamoDBv2;
 using Cumin.Api.Auth;
+using Cumin.Api.Comments;
 using Cumin.Api.Common;
 using Cumin.Api.Exports;
+using Cumin.Api.Labels;
+using Cumin.Api.Live;
 using Cumin.Api.Notifications;
 using Cumin.Api.Operations;
 using Cumin.Api.Projects;
 using Cumin.Api.Tasks;
 using Cumin.Api.WebApp;
+using Cumin.ServiceDefaults;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Npgsql;
@@ -38,7 +44,9 @@ public static class ApiHost
             kestrel.AddServerHeader = false;
         });
 
-        builder.UseOrleansClient(client => client.UseCuminClustering(configuration));
+        builder.AddCuminTelemetry("cumin-api");
+        // Grain calls carry the request's trace context to the silos (and observer calls bring theirs back).
+        builder.UseOrleansClient(client => client.UseCuminClustering(configuration).AddActivityPropagation());
         // SIGTERM: Kestrel stops accepting, lets requests in flight finish (the web host stops before the Orleans
         // client, so they can still call grains), then the process exits. The load balancer has deregistered the task
         // before ECS sends SIGTERM; ECS's stopTimeout (deploy/) is longer than this.
@@ -47,8 +55,9 @@ public static class ApiHost
 
         services.ConfigureHttpJsonOptions(json => JsonSetup.Configure(json.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        // traceId: the W3C trace id, what a trace viewer and the logs (TraceId) show for this request.
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier);
+            context.ProblemDetails.Extensions["traceId"] = Activity.Current?.TraceId.ToHexString() ?? context.HttpContext.TraceIdentifier);
         services.AddSingleton<Microsoft.AspNetCore.Http.IProblemDetailsWriter, ProblemJsonWriter>();
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddValidation();
@@ -68,7 +77,8 @@ public static class ApiHost
         }));
 
         services.TryAddTimeProvider();
-        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section));
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>());
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section));
         services.AddSingleton<AccessTokens>();
         services.AddSingleton<SignInThrottle>();
@@ -106,14 +116,14 @@ public static class ApiHost
         services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         services.AddSingleton<NotificationRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationRelay>());
+        services.AddSingleton<ProjectFeedRelay>();
+        services.AddHostedService(sp => sp.GetRequiredService<ProjectFeedRelay>());
         services.AddCuminWebApp(configuration);
         return builder;
     }
 
     public static WebApplication UseCuminApi(this WebApplication app)
     {
-        app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.Validate(app.Environment);
-
         app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment())
         {
@@ -132,11 +142,14 @@ public static class ApiHost
         app.MapOpenApi();
         app.MapApiReference();
         app.MapCuminHealth();
-        // Every route below reaches a grain or PostgreSQL, so any of them answers 503 with Retry-After when one is away.
-        var api = app.MapGroup(string.Empty).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        // Every route below reaches a grain or PostgreSQL, so any of them answers 503 with Retry-After when one is away;
+        // a route id that is not well formed is a 404 before any handler runs.
+        var api = app.MapGroup(string.Empty).ProducesProblem(StatusCodes.Status503ServiceUnavailable).RequireWellFormedRouteIds();
         api.MapAuth();
         api.MapProjects();
         api.MapTasks();
+        api.MapLabels();
+        api.MapComments();
         api.MapExports();
         api.MapNotifications();
         return app;

@@ -107,3 +107,38 @@ public static class TaskIndexes
         return -1;
     }
 }
+
+/// <summary>The attributes of a comment item in the <c>comments</c> table (pk <c>{projectId}/{taskId}</c>, sk comment id).</summary>
+public static class CommentAttributes
+{
+    public const string Id = "id";
+    public const string ProjectId = "projectId";
+    public const string TaskId = "taskId";
+
+    /// <summary>The user who wrote it; the only one who may edit it.</summary>
+    public const string AuthorId = "authorId";
+
+    public const string Body = "body";
+    public const string CreatedAt = "createdAt";
+    public const string CreatedBy = "createdBy";
+    public const string UpdatedAt = "updatedAt";
+    public const string UpdatedBy = "updatedBy";
+
+    /// <summary>As <see cref="TaskAttributes.DeletedBy"/>: stamped just before the item is deleted.</summary>
+    public const string DeletedBy = "deletedBy";
+
+    /// <summary>The partition of a task's comments.</summary>
+    public static string PartitionOf(string projectId, string taskId) => $"{projectId}/{taskId}";
+}
+
+/// <summary>The attributes of a project's labels item in the <c>labels</c> table (pk project id).</summary>
+public static class LabelAttributes
+{
+    /// <summary>A list (L) of maps, one per label: <c>id</c>, <c>name</c>, <c>color</c>, <c>createdAt</c>, <c>createdBy</c>, <c>updatedAt</c>, <c>updatedBy</c>.</summary>
+    public const string Labels = "labels";
+
+    /// <summary>The user whose change this item's image records (a label created, renamed or deleted).</summary>
+    public const string UpdatedBy = "updatedBy";
+
+    public const string UpdatedAt = "updatedAt";
+}

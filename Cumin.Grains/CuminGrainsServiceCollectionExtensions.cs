@@ -1,4 +1,5 @@
-using Cumin.Grains.Common;
+using Cumin.Grains.Board;
+using Cumin.Grains.Comments;
 using Cumin.Grains.Exports;
 using Cumin.Grains.Tasks;
 using Cumin.Grains.Users;
@@ -14,11 +15,12 @@ public static class CuminGrainsServiceCollectionExtensions
     /// <summary>PBKDF2 iterations of every password hash written (100,000 before, ASP.NET Core Identity's default).</summary>
     public const int PasswordHashIterations = 210_000;
 
-    /// <summary>The services Cumin's grains take: options, password hashing, the task catalog and time.</summary>
+    /// <summary>The services Cumin's grains take: options, password hashing, the catalogs and stores they read and write through, and time.</summary>
     public static IServiceCollection AddCuminGrains(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<TableOptions>().Bind(configuration.GetSection(TableOptions.Section));
         services.AddOptions<RefreshTokenOptions>().Bind(configuration.GetSection(RefreshTokenOptions.Section));
+        services.AddOptions<BoardOptions>().Bind(configuration.GetSection(BoardOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         // ASP.NET Core Identity's V3 format is PBKDF2-HMAC-SHA512; OWASP's figure for it is 210,000 iterations. A login
         // with a hash of fewer rehashes it (UserGrain.SignIn), so older accounts move up as their owners sign in.
@@ -26,6 +28,8 @@ public static class CuminGrainsServiceCollectionExtensions
         services.TryAddSingleton<IPasswordHasher<UserState>, PasswordHasher<UserState>>();
         services.TryAddSingleton<ITaskCatalog, DynamoDBTaskCatalog>();
         services.TryAddSingleton<IExportCatalog, DynamoDBExportCatalog>();
+        services.TryAddSingleton<ICommentStore, DynamoDBCommentStore>();
+        services.TryAddSingleton<IAssignedTaskCatalog, DynamoDBAssignedTaskCatalog>();
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using Cumin.ServiceDefaults;
 using Orleans.Dashboard;
 
 namespace Cumin.Silo;
@@ -8,6 +9,7 @@ public static class Program
     public static async Task Main(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        builder.AddCuminTelemetry("cumin-silo");
         builder.UseOrleans(silo => silo.AddCuminSilo(builder.Configuration));
         // SIGTERM (docker stop, ECS) runs Orleans's graceful shutdown: the silo leaves the membership table,
         // deactivates its grains and hands the directory over. Give it time; ECS's stopTimeout must be longer.
@@ -17,7 +19,8 @@ public static class Program
 
         var app = builder.Build();
         app.MapHealthChecks("/health/live");
-        if (builder.Configuration.GetValue($"{SiloOptions.Section}:Dashboard", true))
+        // Off unless asked for, as SiloOptions.Dashboard (which decides whether AddCuminSilo adds the dashboard's services).
+        if (builder.Configuration.GetValue<bool>($"{SiloOptions.Section}:Dashboard"))
         {
             app.MapOrleansDashboard("/dashboard");
         }

@@ -3,8 +3,10 @@ using Cumin.Clustering.Hosting;
 using Cumin.Common;
 using Cumin.Exports;
 using Cumin.Grains;
+using Cumin.Notifications;
 using Cumin.Orleans.DynamoDB;
 using Orleans.Dashboard;
+using Orleans.Serialization;
 using Orleans.Streams;
 
 namespace Cumin.Silo;
@@ -54,6 +56,8 @@ public static class SiloHost
             silo.UseCuminClustering(configuration);
         }
 
+        // Grain calls continue the caller's trace (the API's request, another grain's call).
+        silo.AddActivityPropagation();
         silo.Services.AddCuminGrains(configuration);
         // Orleans' watchdog warns of an impossible stall when its two threads start in one order: see WatchdogLogger.
         WatchdogLogging.Register(silo.Services);
@@ -61,6 +65,10 @@ public static class SiloHost
         silo.Services.AddSingleton<IAmazonDynamoDB>(_ => configuration["Cumin:DynamoDB:ServiceUrl"] is { Length: > 0 } url
             ? new AmazonDynamoDBClient(new AmazonDynamoDBConfig { ServiceURL = url })
             : new AmazonDynamoDBClient());
+        // Grains call the SDK directly (the catalogs' queries). Orleans's exception codec carries its exceptions to the
+        // caller by type name, which the API answers with a 503; without this they cannot be serialized at all, and the
+        // caller gets a serialization error instead.
+        silo.Services.Configure<ExceptionSerializationOptions>(exceptions => exceptions.SupportedNamespacePrefixes.Add("Amazon"));
         silo.AddCuminGrainStorage(configuration);
         silo.AddCuminNotifications(configuration);
         if (options.Dashboard)
@@ -72,9 +80,8 @@ public static class SiloHost
     }
 
     /// <summary>
-    /// One DynamoDB table per kind of grain, keyed as DESIGN.md says. The tasks table keeps a project's tasks in one
-    /// partition and streams old and new images to the aggregator; the projects table streams keys so that a deleted
-    /// project's counts go too.
+    /// One DynamoDB table per kind of grain state, keyed as DESIGN.md says (<see cref="ConfigureTables"/>), with this
+    /// deployment's table prefix.
     /// </summary>
     public static ISiloBuilder AddCuminGrainStorage(this ISiloBuilder silo, IConfiguration configuration)
     {
@@ -82,36 +89,69 @@ public static class SiloHost
         return silo.AddDynamoDBGrainStorage(StorageNames.Grains, storage =>
         {
             storage.TablePrefix = tables.Prefix;
-            // Enumerations are stored under the same wire names the API sends (Cumin.Contracts).
-            storage.JsonSerializerOptions = DynamoDBGrainStorageOptions.CreateDefaultJsonSerializerOptions();
-            storage.JsonSerializerOptions.Converters.Insert(0, new WireNameJsonConverterFactory());
-            storage.Tables["user"] = new DynamoDBTableMapping { TableName = TableNames.Users, PartitionKeyName = KeyAttributes.Partition };
-            storage.Tables["email"] = new DynamoDBTableMapping { TableName = TableNames.Emails, PartitionKeyName = KeyAttributes.Partition };
-            storage.Tables["project"] = new DynamoDBTableMapping
-            {
-                TableName = TableNames.Projects,
-                PartitionKeyName = KeyAttributes.Partition,
-                StreamViewType = "KEYS_ONLY",
-                DeleteStateOnClear = true,
-            };
-            storage.Tables["task"] = new DynamoDBTableMapping
-            {
-                TableName = TableNames.Tasks,
-                PartitionKeyName = KeyAttributes.Partition,
-                SortKeyName = KeyAttributes.Sort,
-                StreamViewType = "NEW_AND_OLD_IMAGES",
-                DeleteStateOnClear = true,
-            };
-            // Export jobs: pk user id, sk export id (the job grain's key is "{userId}/{exportId}"); the INSERT record
-            // of a new job starts the exporter, which only needs the new image.
-            storage.Tables["export"] = new DynamoDBTableMapping
-            {
-                TableName = TableNames.Jobs,
-                PartitionKeyName = KeyAttributes.Partition,
-                SortKeyName = KeyAttributes.Sort,
-                StreamViewType = "NEW_IMAGE",
-            };
+            ConfigureTables(storage);
         });
+    }
+
+    /// <summary>Cumin's tables, keys, streams and indexes as the storage provider creates them (and deploy/cumin.yaml declares them).</summary>
+    public static void ConfigureTables(DynamoDBGrainStorageOptions storage)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        // Enumerations are stored under the same wire names the API sends (Cumin.Contracts).
+        storage.JsonSerializerOptions = DynamoDBGrainStorageOptions.CreateDefaultJsonSerializerOptions();
+        storage.JsonSerializerOptions.Converters.Insert(0, new WireNameJsonConverterFactory());
+        storage.Tables["user"] = new DynamoDBTableMapping { TableName = TableNames.Users, PartitionKeyName = KeyAttributes.Partition };
+        storage.Tables["email"] = new DynamoDBTableMapping { TableName = TableNames.Emails, PartitionKeyName = KeyAttributes.Partition };
+        // Old and new images: the aggregator drops a deleted project's counts, the activity reads member changes.
+        storage.Tables["project"] = new DynamoDBTableMapping
+        {
+            TableName = TableNames.Projects,
+            PartitionKeyName = KeyAttributes.Partition,
+            StreamViewType = "NEW_AND_OLD_IMAGES",
+            DeleteStateOnClear = true,
+        };
+        // A project's labels, one item, read on first use by the project grain (LazyState), not with the project.
+        storage.Tables["labels"] = new DynamoDBTableMapping
+        {
+            TableName = TableNames.Labels,
+            PartitionKeyName = KeyAttributes.Partition,
+            StreamViewType = "NEW_AND_OLD_IMAGES",
+            DeleteStateOnClear = true,
+        };
+        // A project's tasks are one partition; the board index orders them by column and rank (strongly consistent,
+        // so a project reads its board from it), the assignee index finds a user's tasks across projects.
+        storage.Tables["task"] = new DynamoDBTableMapping
+        {
+            TableName = TableNames.Tasks,
+            PartitionKeyName = KeyAttributes.Partition,
+            SortKeyName = KeyAttributes.Sort,
+            StreamViewType = "NEW_AND_OLD_IMAGES",
+            DeleteStateOnClear = true,
+            LocalSecondaryIndexes = { new DynamoDBIndex { IndexName = TaskIndexes.Board, SortKeyName = TaskAttributes.BoardKey } },
+            GlobalSecondaryIndexes =
+            {
+                new DynamoDBIndex { IndexName = TaskIndexes.Assignee, PartitionKeyName = TaskAttributes.AssigneeId, SortKeyName = TaskAttributes.AssigneeKey },
+            },
+        };
+        // Comments are written by their task's grain (ICommentStore), in one transaction with the task's count; no
+        // grain state maps here, the mapping makes the provider create the table with the others.
+        storage.Tables["comment"] = new DynamoDBTableMapping
+        {
+            TableName = TableNames.Comments,
+            PartitionKeyName = KeyAttributes.Partition,
+            SortKeyName = KeyAttributes.Sort,
+            StreamViewType = "NEW_AND_OLD_IMAGES",
+            DeleteStateOnClear = true,
+        };
+        // Export jobs: pk user id, sk export id (the job grain's key is "{userId}/{exportId}"); the INSERT record
+        // of a new job starts the exporter, which only needs the new image.
+        storage.Tables["export"] = new DynamoDBTableMapping
+        {
+            TableName = TableNames.Jobs,
+            PartitionKeyName = KeyAttributes.Partition,
+            SortKeyName = KeyAttributes.Sort,
+            StreamViewType = "NEW_IMAGE",
+        };
     }
 
     /// <summary>
@@ -123,11 +163,11 @@ public static class SiloHost
     public static ISiloBuilder AddCuminNotifications(this ISiloBuilder silo, IConfiguration configuration)
     {
         var queueName = configuration[$"{NotificationSettings.Section}:QueueName"] is { Length: > 0 } name ? name : NotificationSettings.DefaultName;
-        return silo.AddSqsStreams(StorageNames.Notifications, sqs => sqs
+        return silo.AddSqsStreams(NotificationStreams.Provider, sqs => sqs
             .ConfigureSqs(options => options
                 .Bind(configuration.GetSection($"{NotificationSettings.Section}:Sqs"))
                 .Configure(sqsOptions => sqsOptions.QueueNames = [queueName]))
-            .AddJsonMessageMapping<ExportCompletedMessage>(StorageNames.UserNotificationsNamespace, "userId")
+            .AddJsonMessageMapping<ExportEndedMessage>(NotificationStreams.UserNamespace, "userId")
             .ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly));
     }
 }

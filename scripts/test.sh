@@ -6,31 +6,33 @@
 #   CUMIN_WEB_TESTS=only    only the web app's tests
 #   CUMIN_OPENAPI_WRITE=1   (make openapi) rewrites Cumin.Web/src/api/openapi.json from the served document
 set -euo pipefail
+# shellcheck source=stack.sh
 source "$(dirname "$0")/stack.sh"
+# shellcheck source=web.sh
 source "$(dirname "$0")/web.sh"
 cd "$STACK_ROOT"
 
 stack_install
+apt_install shellcheck
+shellcheck scripts/*.sh || die "shellcheck found the problems above in scripts/"
 # Layout as .editorconfig says (the build itself enforces the code-style rules): `dotnet format` fixes both.
 dotnet format whitespace --folder --verify-no-changes -v:q || die "the code's layout differs from .editorconfig: run \`dotnet format\` and commit"
 # make openapi refreshes the snapshot the app's types come from: the app is built after it, not before.
 [ "${CUMIN_OPENAPI_WRITE:-}" = 1 ] || web_build
 web_tests=${CUMIN_WEB_TESTS:-$([ -n "${CUMIN_TEST_FILTER:-}" ] && echo 0 || echo 1)}
 [ "$web_tests" = 0 ] || web_chromium
-dotnet build Cumin.sln -c Release -nologo -clp:NoSummary -v:q
+build_solution
 
 STATE="$(mktemp -d /tmp/cumin-test.XXXXXX)"
-cleanup() { web_apps_stop; stack_stop "$STATE"; rm -rf "$STATE" "$(cat "$STATE/postgres.datadir" 2>/dev/null || true)"; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+stop_at_exit "$STATE" scratch
 stack_start test "$STATE"
+# shellcheck source=/dev/null
 source "$STATE/env"
-# The programs under test log at Warning: their Information chatter would bury the test results.
-export Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft=Warning Logging__LogLevel__Orleans=Warning Logging__LogLevel__Polly=Warning
 
 if [ "$web_tests" != only ]; then
-  # Test projects run one after another (each parallelises inside); 2 cores gain nothing from more.
-  dotnet test Cumin.sln -c Release --no-build -nologo -m:1 \
+  # Test projects run one after another (each parallelises inside); 2 cores gain nothing from more. The hosts they run
+  # in-process log at Warning (QUIET_LOGS); a test that reads a program's own logs sets its levels itself.
+  env "${QUIET_LOGS[@]}" dotnet test Cumin.sln -c Release --no-build -nologo -m:1 \
     --logger "console;verbosity=minimal" ${CUMIN_TEST_FILTER:+--filter "$CUMIN_TEST_FILTER"} "$@"
 fi
 if [ "${CUMIN_OPENAPI_WRITE:-}" = 1 ]; then

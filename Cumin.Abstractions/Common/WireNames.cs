@@ -32,6 +32,14 @@ public static class WireNames
     public static IReadOnlyList<string> All<T>()
         where T : struct, Enum => Table<T>.Names;
 
+    /// <summary>Every wire name of the enumeration <paramref name="enumType"/>, in the order of its values.</summary>
+    public static IReadOnlyList<string> AllOf(Type enumType)
+    {
+        ArgumentNullException.ThrowIfNull(enumType);
+        return NamesOf(enumType)
+            ?? [.. Enum.GetNames(enumType).Select(name => JsonNamingPolicy.SnakeCaseLower.ConvertName(name))];
+    }
+
     /// <summary>The names of an enumeration of the contract, or null for any other enumeration.</summary>
     internal static IReadOnlyList<string>? NamesOf(Type type) =>
         type == typeof(TaskItemStatus) ? TaskStatusNames.All

@@ -45,12 +45,13 @@ public interface IExportJobGrain : IGrainWithStringKey
 }
 
 /// <summary>
-/// The message <c>ExporterFunction</c> sends to SQS when a job ends, read by the silos' SQS stream provider as plain
+/// The message <c>ExporterFunction</c> sends to SQS when a job ends, completed or failed (<see cref="Type"/>), read by the silos' SQS stream provider as plain
 /// JSON (camelCase) and delivered on stream <c>user-notifications/{userId}</c>. The Lambda side has its own copy of
-/// this shape (it takes no Orleans dependency); the JSON is the contract.
+/// this shape (it takes no Orleans dependency); the JSON is the contract. The alias keeps the type's first name, so
+/// what was serialized under it still reads.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("cumin.export-completed-message")]
-public sealed record ExportCompletedMessage(
+public sealed record ExportEndedMessage(
     [property: Id(0)] string Type,
     [property: Id(1)] string UserId,
     [property: Id(2)] string ExportId,
@@ -58,7 +59,8 @@ public sealed record ExportCompletedMessage(
     [property: Id(4)] string? Url,
     [property: Id(5)] DateTimeOffset? UrlExpiresAt,
     [property: Id(6)] int? TaskCount,
-    [property: Id(7)] string? Error)
+    [property: Id(7)] string? Error,
+    [property: Id(8)] string? TraceParent = null)
 {
     public const string Completed = "export.completed";
     public const string Failed = "export.failed";

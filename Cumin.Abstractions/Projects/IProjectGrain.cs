@@ -1,14 +1,19 @@
 using Cumin.Common;
+using Cumin.Labels;
+using Cumin.Live;
 using Cumin.Tasks;
 
 namespace Cumin.Projects;
 
 /// <summary>
-/// A project: its name, members and roles. It decides who may do what, for itself and for its tasks:
-/// a non-member gets <see cref="Outcome.NotFound"/>, a member whose role is too low <see cref="Outcome.Forbidden"/>.
+/// A project: its name, members, roles and labels, and the authority on who may do what with it and its tasks
+/// (<see cref="Permissions"/>): a non-member gets <see cref="Outcome.NotFound"/>, a member whose role is too low
+/// <see cref="Outcome.Forbidden"/>. An active project keeps its board (every task, in column and rank order) in memory:
+/// every task write is decided by it (<see cref="PrepareTaskChange"/>) and reported to it (<see cref="TaskWritten"/>)
+/// before it is acknowledged, so lists are answered from memory and storage is read only to activate it.
 /// </summary>
 [Alias("cumin.IProjectGrain")]
-public interface IProjectGrain : IGrainWithStringKey
+public interface IProjectGrain : IGrainWithStringKey, IProjectFeed
 {
     /// <summary>Called by the owner's user grain.</summary>
     [Alias("create")]
@@ -20,7 +25,7 @@ public interface IProjectGrain : IGrainWithStringKey
     [Alias("update")]
     Task<Reply<ProjectView>> Update(string callerId, ProjectPatch patch);
 
-    /// <summary>Deletes the project and its tasks (owner only).</summary>
+    /// <summary>Deletes the project, its tasks and their comments, and its labels (owner only).</summary>
     [Alias("delete")]
     Task<Reply<bool>> Delete(string callerId);
 
@@ -31,6 +36,7 @@ public interface IProjectGrain : IGrainWithStringKey
     [Alias("add-member")]
     Task<Reply<Member>> AddMember(string callerId, Member member);
 
+    /// <summary>Removes a member (owner only), or the caller themself (leaving). Their tasks here lose their assignee.</summary>
     [Alias("remove-member")]
     Task<Reply<bool>> RemoveMember(string callerId, string userId);
 
@@ -38,21 +44,60 @@ public interface IProjectGrain : IGrainWithStringKey
     [Alias("role"), ReadOnly, AlwaysInterleave]
     Task<ProjectRole?> GetRole(string userId);
 
+    /// <summary>The project's context when <paramref name="callerId"/> is a member, else null (nothing is kept for them).</summary>
+    [Alias("context"), ReadOnly, AlwaysInterleave]
+    Task<ProjectContext?> GetContext(string callerId);
+
     /// <summary>
-    /// Every member's role, for the task grain <paramref name="taskId"/>, which answers reads from it: from now on the
-    /// project tells that task of every change (<see cref="ITaskGrain.MembershipChanged"/>), and that it must forget the
-    /// membership when this activation of the project ends. Null when the project is gone.
+    /// The context, for the task grain <paramref name="taskId"/> answering a read of <paramref name="callerId"/>: when the
+    /// caller is a member, the project from now on tells that task of every change (<see cref="ITaskGrain.ContextChanged"/>),
+    /// and that it must forget the context when this activation of the project ends. Null, and nothing kept, when the
+    /// caller is not a member or the project is gone: a request that can only be a 404 leaves nothing behind.
     /// </summary>
-    [Alias("watch-members"), ReadOnly, AlwaysInterleave]
-    Task<ProjectMembership?> WatchMembers(string taskId);
+    [Alias("watch-context"), ReadOnly, AlwaysInterleave]
+    Task<ProjectContext?> WatchContext(string taskId, string callerId);
 
-    /// <summary>The task grain <paramref name="taskId"/> no longer holds the membership (it is deactivating).</summary>
-    [Alias("unwatch-members"), AlwaysInterleave, OneWay]
-    Task UnwatchMembers(string taskId);
+    /// <summary>The task grain <paramref name="taskId"/> no longer holds the context (it is deactivating).</summary>
+    [Alias("unwatch-context"), AlwaysInterleave, OneWay]
+    Task UnwatchContext(string taskId);
 
-    [Alias("create-task")]
+    /// <summary>Creates a task at the end of its column (owner, editor). Interleaves: the task grain asks this project back.</summary>
+    [Alias("create-task"), AlwaysInterleave]
     Task<Reply<TaskItem>> CreateTask(string callerId, TaskDraft draft);
 
-    [Alias("list-tasks"), ReadOnly]
-    Task<Reply<TaskPage>> ListTasks(string callerId, TaskItemStatus? status, int limit, string? cursor);
+    /// <summary>A page of the board, from memory: in rank or creation order, filtered, the work of one call bounded.</summary>
+    [Alias("list-tasks"), ReadOnly, AlwaysInterleave]
+    Task<Reply<TaskPage>> ListTasks(string callerId, TaskQuery query);
+
+    /// <summary>
+    /// Asked by task grain <paramref name="taskId"/> before it writes: may <paramref name="callerId"/> make this change,
+    /// and at which rank. A rank handed out is reserved until <see cref="TaskWritten"/> or <see cref="TaskChangeAbandoned"/>.
+    /// Decided without waiting on anything, so it interleaves with everything.
+    /// </summary>
+    [Alias("prepare-task-change"), AlwaysInterleave]
+    Task<Reply<TaskChangePlan>> PrepareTaskChange(string callerId, string taskId, TaskChange change);
+
+    /// <summary>
+    /// Task grain <paramref name="taskId"/> stored <paramref name="task"/> (null: deleted it), the change <paramref name="news"/>
+    /// says; the board follows, and the watchers are told.
+    /// </summary>
+    [Alias("task-written"), AlwaysInterleave]
+    Task TaskWritten(string taskId, TaskItem? task, TaskNews news);
+
+    /// <summary>Task grain <paramref name="taskId"/> could not write what it prepared; its reservation goes.</summary>
+    [Alias("task-change-abandoned"), AlwaysInterleave, OneWay]
+    Task TaskChangeAbandoned(string taskId);
+
+    [Alias("labels"), ReadOnly]
+    Task<Reply<IReadOnlyList<Label>>> ListLabels(string callerId);
+
+    [Alias("create-label")]
+    Task<Reply<Label>> CreateLabel(string callerId, string name, string color);
+
+    [Alias("update-label")]
+    Task<Reply<Label>> UpdateLabel(string callerId, string labelId, LabelPatch patch);
+
+    /// <summary>Deletes a label; from then on no reader sees it in a task's labels.</summary>
+    [Alias("delete-label")]
+    Task<Reply<bool>> DeleteLabel(string callerId, string labelId);
 }

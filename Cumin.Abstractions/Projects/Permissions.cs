@@ -3,6 +3,7 @@ using Cumin.Common;
 namespace Cumin.Projects;
 
 /// <summary>Everything a caller may ask to do in a project or to its tasks, labels, comments, exports and webhooks.</summary>
+[GenerateSerializer, Alias("cumin.project-action")]
 public enum ProjectAction
 {
     ViewProject,

@@ -24,7 +24,9 @@ public static class AuthEndpoints
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesValidationProblem();
         group.MapPost("/refresh", Refresh)
+            .RequireRateLimiting(AuthRateLimits.RefreshPerClientPolicy)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesValidationProblem();
         group.MapPost("/logout", Logout)
             .ProducesProblem(StatusCodes.Status401Unauthorized)

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Cumin.Api.Auth;
@@ -18,22 +19,28 @@ public sealed class AuthOptions
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
     public SymmetricSecurityKey SecurityKey() => new(Encoding.UTF8.GetBytes(SigningKey));
+}
 
-    /// <summary>
-    /// Fails start-up rather than run with a missing, short or publicly known key where it matters: anywhere but
-    /// Development and the tests' Testing environment, no key that appears in the repository is accepted.
-    /// </summary>
-    public void Validate(IHostEnvironment environment)
+/// <summary>
+/// Fails start-up (<c>ValidateOnStart</c>) rather than run with a missing, short or publicly known key where it matters:
+/// anywhere but Development and the tests' Testing environment, no key that appears in the repository is accepted.
+/// </summary>
+public sealed class AuthOptionsValidator(IHostEnvironment environment) : IValidateOptions<AuthOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AuthOptions options)
     {
-        if (Encoding.UTF8.GetByteCount(SigningKey) < 32)
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (Encoding.UTF8.GetByteCount(options.SigningKey) < 32)
         {
-            throw new InvalidOperationException($"{Section}:SigningKey must be set to at least 32 bytes.");
+            failures.Add($"{AuthOptions.Section}:SigningKey must be set to at least 32 bytes.");
         }
 
-        if (!environment.IsDevelopment() && !environment.IsEnvironment("Testing") && PublishedSigningKeys.Contains(SigningKey))
+        if (!environment.IsDevelopment() && !environment.IsEnvironment("Testing") && PublishedSigningKeys.Contains(options.SigningKey))
         {
-            throw new InvalidOperationException(
-                $"{Section}:SigningKey is a key published in Cumin's repository; configure a secret key for the {environment.EnvironmentName} environment.");
+            failures.Add($"{AuthOptions.Section}:SigningKey is a key published in Cumin's repository; configure a secret key for the {environment.EnvironmentName} environment.");
         }
+
+        return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
     }
 }

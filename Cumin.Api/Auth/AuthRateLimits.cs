@@ -15,6 +15,13 @@ public sealed class RateLimitOptions
     /// <summary>Login and register attempts per client address (an IPv6 client: per /64).</summary>
     public int AuthPerClientPerMinute { get; set; } = 30;
 
+    /// <summary>
+    /// Refreshes per client address: each one presents a token naming a user, which costs that user's activation, so
+    /// random ones must not be free (issue 12, finding 8). Generous, since every tab of every person behind one address
+    /// refreshes a few times an hour.
+    /// </summary>
+    public int RefreshPerClientPerMinute { get; set; } = 120;
+
     /// <summary>Failed logins for one e-mail address from one client address.</summary>
     public int LoginFailuresPerEmailAndClientPerMinute { get; set; } = 10;
 
@@ -33,15 +40,15 @@ public static class AuthRateLimits
 {
     public const string PerClientPolicy = "auth-per-client";
 
+    public const string RefreshPerClientPolicy = "refresh-per-client";
+
     public const string AddMemberPolicy = "add-member-per-user";
 
     public static void Configure(RateLimiterOptions limiter, RateLimitOptions options)
     {
         limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-        limiter.AddPolicy(PerClientPolicy, http =>
-            RateLimitPartition.GetFixedWindowLimiter(
-                TrustedProxies.ClientKey(http),
-                _ => Window(options.AuthPerClientPerMinute)));
+        limiter.AddPolicy(PerClientPolicy, http => PerClient(http, options.AuthPerClientPerMinute));
+        limiter.AddPolicy(RefreshPerClientPolicy, http => PerClient(http, options.RefreshPerClientPerMinute));
         // After authentication: the caller is known (the endpoint requires it).
         limiter.AddPolicy(AddMemberPolicy, http =>
             RateLimitPartition.GetFixedWindowLimiter(
@@ -60,6 +67,9 @@ public static class AuthRateLimits
         httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         return Problems.Problem(StatusCodes.Status429TooManyRequests, "Too many requests", "Too many attempts; retry after the time in Retry-After.");
     }
+
+    private static RateLimitPartition<string> PerClient(HttpContext http, int permits) =>
+        RateLimitPartition.GetFixedWindowLimiter(TrustedProxies.ClientKey(http), _ => Window(permits));
 
     private static FixedWindowRateLimiterOptions Window(int permits) => new()
     {

@@ -104,13 +104,12 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             {
                 case SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException
                     or InconsistentStateException or TimeoutException or System.Net.Http.HttpRequestException
-                    or System.Net.Sockets.SocketException or Npgsql.NpgsqlException:
-                    return true;
-                case UnavailableExceptionFallbackException fallback when IsDependencyTypeName(fallback.ExceptionType):
+                    or System.Net.Sockets.SocketException or Npgsql.NpgsqlException
+                    or Cumin.Orleans.DynamoDB.DynamoDBStorageException:
                     return true;
             }
 
-            if (IsDependencyTypeName(e.GetType().FullName))
+            if (IsDependencyTypeName(TypeNameOf(e)))
             {
                 return true;
             }
@@ -119,13 +118,19 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         return false;
     }
 
-    // Exceptions thrown inside the silo by the AWS SDK, Npgsql or our storage provider travel back by type name
-    // (the API does not load those assemblies).
+    /// <summary>
+    /// The exception's type name. An exception whose type Orleans could not make on this side arrives as
+    /// <see cref="UnavailableExceptionFallbackException"/>, whose type name may carry the assembly after a comma.
+    /// </summary>
+    private static string? TypeNameOf(Exception exception) =>
+        exception is UnavailableExceptionFallbackException { ExceptionType: { } name }
+            ? name.Split(',')[0].Trim()
+            : exception.GetType().FullName;
+
     private static bool IsDependencyTypeName(string? typeName) =>
         typeName is not null
         && (typeName.StartsWith("Amazon.", StringComparison.Ordinal)
-            || typeName.StartsWith("Npgsql.", StringComparison.Ordinal)
-            || typeName == "Cumin.Orleans.DynamoDB.DynamoDBStorageException");
+            || typeName.StartsWith("Npgsql.", StringComparison.Ordinal));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A dependency is down ({ExceptionType}); answering 503")]
     private static partial void LogDependencyDown(ILogger logger, string exceptionType, Exception exception);

@@ -14,8 +14,33 @@ internal static class JsonSetup
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.Converters.Add(new WireNameJsonConverterFactory());
         options.Converters.Add(new UtcTimestampConverter());
+        options.Converters.Add(new OptionalJsonConverterFactory());
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         options.NumberHandling = JsonNumberHandling.Strict;
+    }
+
+    /// <summary>
+    /// A PATCH member: absent leaves the <see cref="Optional{T}"/> unset (System.Text.Json calls no converter for a
+    /// missing property), present (null included) sets it.
+    /// </summary>
+    private sealed class OptionalJsonConverterFactory : JsonConverterFactory
+    {
+        public override bool CanConvert(Type typeToConvert) =>
+            typeToConvert.IsGenericType && typeToConvert.GetGenericTypeDefinition() == typeof(Optional<>);
+
+        public override JsonConverter CreateConverter(Type typeToConvert, JsonSerializerOptions options) =>
+            (JsonConverter)Activator.CreateInstance(typeof(OptionalConverter<>).MakeGenericType(typeToConvert.GetGenericArguments()[0]))!;
+    }
+
+    private sealed class OptionalConverter<T> : JsonConverter<Optional<T>>
+    {
+        public override bool HandleNull => true;
+
+        public override Optional<T> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            Optional<T>.Of(JsonSerializer.Deserialize<T>(ref reader, options)!);
+
+        public override void Write(Utf8JsonWriter writer, Optional<T> value, JsonSerializerOptions options) =>
+            JsonSerializer.Serialize(writer, value.IsSet ? value.Value : default, options);
     }
 
     private sealed class UtcTimestampConverter : JsonConverter<DateTimeOffset>

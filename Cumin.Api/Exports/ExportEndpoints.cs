@@ -34,11 +34,6 @@ public static class ExportEndpoints
     private static async Task<Results<Accepted<ExportView>, ProblemHttpResult>> Start(
         string projectId, ClaimsPrincipal user, IGrainFactory grains, HttpContext http)
     {
-        if (!Caller.AreWellFormed(projectId))
-        {
-            return Problems.NotFound();
-        }
-
         var reply = await grains.Of<IUserGrain>(user.Id()).StartExport(projectId);
         if (reply.Outcome == Outcome.TooManyRequests)
         {
@@ -56,11 +51,6 @@ public static class ExportEndpoints
 
     private static async Task<Results<Ok<ExportView>, ProblemHttpResult>> Get(string exportId, ClaimsPrincipal user, IGrainFactory grains)
     {
-        if (!Caller.AreWellFormed(exportId))
-        {
-            return Problems.NotFound();
-        }
-
         // The grain key starts with the caller's id: another user's export id addresses nothing.
         var export = await grains.Of<IExportJobGrain>(IExportJobGrain.KeyOf(user.Id(), exportId)).Get();
         return export is null ? Problems.NotFound("export not found") : TypedResults.Ok(export);

@@ -1,3 +1,6 @@
+using Cumin.Api.Live;
+using Cumin.Common;
+using Cumin.Live;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -5,11 +8,12 @@ using Microsoft.Extensions.Options;
 namespace Cumin.Api.Notifications;
 
 /// <summary>
-/// /hubs/notifications: the server calls the client method <c>notification</c> with API.md's Notification. The
+/// /hubs/notifications: the server calls the client method <c>notification</c> with API.md's Notification, and
+/// <c>projectEvent</c> with the events of the projects the connection watches (<see cref="WatchProject"/>). The
 /// access token comes in the Authorization header or, for WebSockets, the <c>access_token</c> query parameter.
 /// </summary>
 [Authorize]
-public sealed class NotificationHub(NotificationRelay relay, IOptions<HubConnectionOptions> options) : Hub
+public sealed class NotificationHub(NotificationRelay relay, ProjectFeedRelay feeds, IOptions<HubConnectionOptions> options) : Hub
 {
     public const string Path = "/hubs/notifications";
 
@@ -30,6 +34,64 @@ public sealed class NotificationHub(NotificationRelay relay, IOptions<HubConnect
         await base.OnConnectedAsync();
     }
 
+    /// <summary>
+    /// From now on this connection receives the project's <c>projectEvent</c>s. A non-member (or a project that does
+    /// not exist) gets "not found"; a connection watches at most <see cref="FeedLimits.ProjectsPerConnection"/> projects.
+    /// </summary>
+    public async Task WatchProject(string projectId)
+    {
+        if (!SortableId.IsWellFormed(projectId))
+        {
+            throw new HubException("not found");
+        }
+
+        var watching = ProjectFeedRelay.WatchedBy(Context);
+        lock (watching)
+        {
+            if (watching.Contains(projectId))
+            {
+                return;
+            }
+
+            if (watching.Count >= FeedLimits.ProjectsPerConnection)
+            {
+                throw new HubException($"Limit reached: a connection watches at most {FeedLimits.ProjectsPerConnection} projects.");
+            }
+
+            // Taken before the project is asked, so the limit holds; given back when it says no.
+            watching.Add(projectId);
+        }
+
+        bool admitted;
+        try
+        {
+            admitted = await feeds.WatchAsync(Context, projectId);
+        }
+        catch (Exception exception) when (exception is not HubException)
+        {
+            Forget(watching, projectId);
+            throw new HubException("The project cannot be reached; try again.", exception);
+        }
+
+        if (!admitted)
+        {
+            Forget(watching, projectId);
+            throw new HubException("not found");
+        }
+    }
+
+    /// <summary>Stops this connection's events of the project; nothing when it was not watching it.</summary>
+    public Task UnwatchProject(string projectId)
+    {
+        var watching = ProjectFeedRelay.WatchedBy(Context);
+        if (Forget(watching, projectId))
+        {
+            feeds.Unwatch(Context, projectId);
+        }
+
+        return Task.CompletedTask;
+    }
+
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
         if (Context.Items.ContainsKey(CountedKey))
@@ -38,7 +100,24 @@ public sealed class NotificationHub(NotificationRelay relay, IOptions<HubConnect
             await relay.DisconnectAsync(Context.UserIdentifier!);
         }
 
+        var watching = ProjectFeedRelay.WatchedBy(Context);
+        List<string> watched;
+        lock (watching)
+        {
+            watched = [.. watching];
+            watching.Clear();
+        }
+
+        watched.ForEach(projectId => feeds.Unwatch(Context, projectId));
         await base.OnDisconnectedAsync(exception);
+    }
+
+    private static bool Forget(HashSet<string> watching, string projectId)
+    {
+        lock (watching)
+        {
+            return watching.Remove(projectId);
+        }
     }
 }
 

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Cumin.Common;
 using Cumin.Notifications;
+using Cumin.ServiceDefaults;
 using Cumin.Users;
 using Microsoft.AspNetCore.SignalR;
 
@@ -96,9 +98,19 @@ public sealed partial class NotificationRelay(
     }
 
     /// <summary>Remembers an open connection, so a revoked session's connections can be closed.</summary>
-    public void Track(HubCallerContext connection) => _connections[connection.ConnectionId] = connection;
+    public void Track(HubCallerContext connection)
+    {
+        _connections[connection.ConnectionId] = connection;
+        CuminMetrics.HubConnections.Add(1);
+    }
 
-    public void Forget(HubCallerContext connection) => _connections.TryRemove(connection.ConnectionId, out _);
+    public void Forget(HubCallerContext connection)
+    {
+        if (_connections.TryRemove(connection.ConnectionId, out _))
+        {
+            CuminMetrics.HubConnections.Add(-1);
+        }
+    }
 
     /// <summary>Closes this host's connections of <paramref name="userId"/> opened with an access token of these sessions.</summary>
     internal void CloseSessions(string userId, IReadOnlyList<string> sessionIds)
@@ -146,12 +158,16 @@ public sealed partial class NotificationRelay(
 
     private async Task SendAsync(string userId, UserNotification notification)
     {
+        // Within the user grain's call, so the send ends the trace that an export started with its POST.
+        using var span = CuminTelemetry.Source.StartActivity("SignalR send", ActivityKind.Producer);
+        span?.SetTag("cumin.notification.type", notification.Type);
         try
         {
             await hub.Clients.User(userId).SendAsync(NotificationHub.ClientMethod, notification);
         }
         catch (Exception ex)
         {
+            span?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             LogSendFailed(logger, ex, notification.Id, userId);
         }
     }

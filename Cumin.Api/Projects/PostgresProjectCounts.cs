@@ -3,9 +3,9 @@ using Npgsql;
 namespace Cumin.Api.Projects;
 
 /// <summary>Counts written by the aggregator Lambda (Cumin.Lambdas), read in one query for any number of projects.</summary>
-public sealed class PostgresProjectCounts(NpgsqlDataSource dataSource) : IProjectCounts
+public sealed partial class PostgresProjectCounts(NpgsqlDataSource dataSource, ILogger<PostgresProjectCounts> logger) : IProjectCounts
 {
-    public async Task<IReadOnlyDictionary<string, StatusCounts>> GetAsync(IReadOnlyCollection<string> projectIds, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, StatusCounts>?> GetAsync(IReadOnlyCollection<string> projectIds, CancellationToken cancellationToken)
     {
         var result = new Dictionary<string, StatusCounts>(projectIds.Count);
         if (projectIds.Count == 0)
@@ -28,7 +28,16 @@ public sealed class PostgresProjectCounts(NpgsqlDataSource dataSource) : IProjec
         {
             // The aggregator has not created its schema yet: nothing has been counted.
         }
+        catch (NpgsqlException e) when ((e is not PostgresException || e.IsTransient) && !cancellationToken.IsCancellationRequested)
+        {
+            // Not reachable (refused, reset, timed out, shutting down): the answer goes out without counts.
+            LogCountsUnavailable(logger, e);
+            return null;
+        }
 
         return result;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL cannot be reached; answering without counts")]
+    private static partial void LogCountsUnavailable(ILogger logger, Exception exception);
 }

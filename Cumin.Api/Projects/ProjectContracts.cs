@@ -47,9 +47,10 @@ public sealed record ProjectResponse(
     ProjectRole Role,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    StatusCounts Counts)
+    StatusCounts? Counts)
 {
-    public static ProjectResponse From(ProjectView view, StatusCounts counts) =>
+    /// <param name="counts">Null while the aggregated store cannot be reached (API.md: the rest is still given).</param>
+    public static ProjectResponse From(ProjectView view, StatusCounts? counts) =>
         new(view.Id, view.Name, view.Description, view.OwnerId, view.Role, view.CreatedAt, view.UpdatedAt, counts);
 }
 

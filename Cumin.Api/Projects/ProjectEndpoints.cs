@@ -49,7 +49,7 @@ public static class ProjectEndpoints
         var views = replies.Where(r => r.IsOk).Select(r => r.Value!).OrderBy(v => v.CreatedAt).ToList();
         var known = await counts.GetAsync(views.Select(v => v.Id).ToList(), cancellationToken);
         return TypedResults.Ok(new ProjectList(
-            views.Select(v => ProjectResponse.From(v, known.GetValueOrDefault(v.Id, StatusCounts.Zero))).ToList()));
+            views.Select(v => ProjectResponse.From(v, known is null ? null : known.GetValueOrDefault(v.Id, StatusCounts.Zero))).ToList()));
     }
 
     private static async Task<Results<Created<ProjectResponse>, ProblemHttpResult>> Create(
@@ -64,11 +64,6 @@ public static class ProjectEndpoints
     private static async Task<Results<Ok<ProjectResponse>, ProblemHttpResult>> Get(
         string projectId, ClaimsPrincipal user, IGrainFactory grains, IProjectCounts counts, CancellationToken cancellationToken)
     {
-        if (!Caller.AreWellFormed(projectId))
-        {
-            return Problems.NotFound();
-        }
-
         var reply = await grains.Of<IProjectGrain>(projectId).Get(user.Id());
         return reply.IsOk
             ? TypedResults.Ok(ProjectResponse.From(reply.Value!, await CountsOf(counts, projectId, cancellationToken)))
@@ -78,11 +73,6 @@ public static class ProjectEndpoints
     private static async Task<Results<Ok<ProjectResponse>, ProblemHttpResult>> Update(
         string projectId, UpdateProjectRequest body, ClaimsPrincipal user, IGrainFactory grains, IProjectCounts counts, CancellationToken cancellationToken)
     {
-        if (!Caller.AreWellFormed(projectId))
-        {
-            return Problems.NotFound();
-        }
-
         var reply = await grains.Of<IProjectGrain>(projectId).Update(user.Id(), new ProjectPatch(body.Name, body.Description));
         return reply.IsOk
             ? TypedResults.Ok(ProjectResponse.From(reply.Value!, await CountsOf(counts, projectId, cancellationToken)))
@@ -91,22 +81,12 @@ public static class ProjectEndpoints
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(string projectId, ClaimsPrincipal user, IGrainFactory grains)
     {
-        if (!Caller.AreWellFormed(projectId))
-        {
-            return Problems.NotFound();
-        }
-
         var reply = await grains.Of<IProjectGrain>(projectId).Delete(user.Id());
         return reply.IsOk ? TypedResults.NoContent() : Problems.For(reply);
     }
 
     private static async Task<Results<Ok<MemberList>, ProblemHttpResult>> Members(string projectId, ClaimsPrincipal user, IGrainFactory grains)
     {
-        if (!Caller.AreWellFormed(projectId))
-        {
-            return Problems.NotFound();
-        }
-
         var reply = await grains.Of<IProjectGrain>(projectId).GetMembers(user.Id());
         return reply.IsOk
             ? TypedResults.Ok(new MemberList(reply.Value!.Select(MemberResponse.From).ToList()))
@@ -116,11 +96,6 @@ public static class ProjectEndpoints
     private static async Task<Results<Created<MemberResponse>, ProblemHttpResult>> AddMember(
         string projectId, AddMemberRequest body, ClaimsPrincipal user, IGrainFactory grains)
     {
-        if (!Caller.AreWellFormed(projectId))
-        {
-            return Problems.NotFound();
-        }
-
         if (body.Role is not (ProjectRole.Editor or ProjectRole.Viewer))
         {
             return Problems.BadRequest("role must be editor or viewer");
@@ -150,15 +125,10 @@ public static class ProjectEndpoints
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveMember(
         string projectId, string userId, ClaimsPrincipal user, IGrainFactory grains)
     {
-        if (!Caller.AreWellFormed(projectId, userId))
-        {
-            return Problems.NotFound();
-        }
-
         var reply = await grains.Of<IProjectGrain>(projectId).RemoveMember(user.Id(), userId);
         return reply.IsOk ? TypedResults.NoContent() : Problems.For(reply);
     }
 
-    private static async Task<StatusCounts> CountsOf(IProjectCounts counts, string projectId, CancellationToken cancellationToken) =>
-        (await counts.GetAsync([projectId], cancellationToken)).GetValueOrDefault(projectId, StatusCounts.Zero);
+    private static async Task<StatusCounts?> CountsOf(IProjectCounts counts, string projectId, CancellationToken cancellationToken) =>
+        await counts.GetAsync([projectId], cancellationToken) is { } known ? known.GetValueOrDefault(projectId, StatusCounts.Zero) : null;
 }

@@ -9,7 +9,10 @@ using Microsoft.Net.Http.Headers;
 
 namespace Cumin.Api.Tasks;
 
-/// <summary>/api/projects/{projectId}/tasks: list, create, read, update (with If-Match), delete.</summary>
+/// <summary>
+/// /api/projects/{projectId}/tasks: list (filtered, in creation or board order), create, read, update (with If-Match),
+/// move, delete; and /api/tasks, the caller's assigned tasks across projects.
+/// </summary>
 public static class TaskEndpoints
 {
     public static IEndpointRouteBuilder MapTasks(this IEndpointRouteBuilder app)
@@ -19,31 +22,56 @@ public static class TaskEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/", List).ProducesProblem(StatusCodes.Status400BadRequest);
-        group.MapPost("/", Create).ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden);
+        group.MapPost("/", Create)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{taskId}", Get);
         group.MapPatch("/{taskId}", Update)
+            .Accepts<UpdateTaskRequest>("application/json")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        group.MapPost("/{taskId}/move", Move)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         group.MapDelete("/{taskId}", Delete).ProducesProblem(StatusCodes.Status403Forbidden);
+
+        app.MapGet("/api/tasks", Assigned).WithTags("Tasks").RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
         return app;
     }
 
     private static async Task<Results<Ok<TaskList>, ProblemHttpResult>> List(
-        string projectId, string? status, string? limit, string? cursor, ClaimsPrincipal user, IGrainFactory grains)
+        string projectId, string? status, string? assigneeId, string? labelId, string? dueBefore, string? q, string? order,
+        string? limit, string? cursor, ClaimsPrincipal user, IGrainFactory grains)
     {
-        if (!Caller.AreWellFormed(projectId))
+        if (ReadQuery(status, assigneeId, labelId, dueBefore, q, order, limit, cursor) is not { } query)
         {
-            return Problems.NotFound();
+            return Problems.BadRequest(
+                "status must be todo, in_progress or done; assigneeId a user id or none; labelId a label id; dueBefore a date (YYYY-MM-DD); " +
+                $"q 1-{TaskLimits.TextQueryMax} characters; order created or rank; limit a whole number from 1 to {TaskLimits.PageMax}");
         }
 
-        // An empty parameter (`?status=&cursor=`) means the parameter is not given.
-        status = string.IsNullOrEmpty(status) ? null : status;
-        cursor = string.IsNullOrEmpty(cursor) ? null : cursor;
-        TaskItemStatus? wanted = null;
-        if (status is not null)
+        var reply = await grains.Of<IProjectGrain>(projectId).ListTasks(user.Id(), query);
+        return reply.IsOk ? TypedResults.Ok(new TaskList(reply.Value!.Items, reply.Value.NextCursor)) : Problems.For(reply);
+    }
+
+    private static async Task<Results<Ok<TaskList>, ProblemHttpResult>> Assigned(
+        string? assigneeId, string? status, string? limit, string? cursor, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (assigneeId != "me")
         {
-            if (ParseStatus(status) is not { } parsed)
+            return Problems.BadRequest("assigneeId=me is required: only your own tasks are listed here");
+        }
+
+        TaskItemStatus? wanted = null;
+        if (!string.IsNullOrEmpty(status))
+        {
+            if (!WireNames.TryParse<TaskItemStatus>(status, out var parsed))
             {
                 return Problems.BadRequest("status must be todo, in_progress or done");
             }
@@ -51,26 +79,21 @@ public static class TaskEndpoints
             wanted = parsed;
         }
 
-        var pageSize = TaskLimits.PageDefault;
-        if (!string.IsNullOrEmpty(limit)
-            && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > TaskLimits.PageMax))
+        if (ReadLimit(limit) is not { } pageSize)
         {
             return Problems.BadRequest($"limit must be a whole number from 1 to {TaskLimits.PageMax}");
         }
 
-        var reply = await grains.Of<IProjectGrain>(projectId).ListTasks(user.Id(), wanted, pageSize, cursor);
+        var reply = await grains.Of<IAssignedTasksGrain>(user.Id()).List(wanted, pageSize, string.IsNullOrEmpty(cursor) ? null : cursor);
         return reply.IsOk ? TypedResults.Ok(new TaskList(reply.Value!.Items, reply.Value.NextCursor)) : Problems.For(reply);
     }
 
     private static async Task<Results<Created<TaskItem>, ProblemHttpResult>> Create(
         string projectId, CreateTaskRequest body, ClaimsPrincipal user, IGrainFactory grains, HttpContext http)
     {
-        if (!Caller.AreWellFormed(projectId))
-        {
-            return Problems.NotFound();
-        }
-
-        var draft = new TaskDraft(body.Title!, body.Description, body.Status ?? TaskItemStatus.Todo, body.Priority ?? TaskPriority.Medium);
+        var draft = new TaskDraft(
+            body.Title!, body.Description, body.Status ?? TaskItemStatus.Todo, body.Priority ?? TaskPriority.Medium,
+            body.AssigneeId, body.DueDate, body.LabelIds);
         var reply = await grains.Of<IProjectGrain>(projectId).CreateTask(user.Id(), draft);
         if (!reply.IsOk)
         {
@@ -84,49 +107,176 @@ public static class TaskEndpoints
     private static async Task<Results<Ok<TaskItem>, ProblemHttpResult>> Get(
         string projectId, string taskId, ClaimsPrincipal user, IGrainFactory grains, HttpContext http)
     {
-        if (!Caller.AreWellFormed(projectId, taskId))
-        {
-            return Problems.NotFound();
-        }
-
         var reply = await TaskGrainOf(grains, projectId, taskId).Get(user.Id());
         return Answer(reply, http);
     }
 
-    private static async Task<Results<Ok<TaskItem>, ProblemHttpResult>> Update(
+    private static async Task<Results<Ok<TaskItem>, ValidationProblem, ProblemHttpResult>> Update(
         string projectId, string taskId, UpdateTaskRequest body, ClaimsPrincipal user, IGrainFactory grains, HttpContext http)
     {
-        if (!Caller.AreWellFormed(projectId, taskId))
-        {
-            return Problems.NotFound();
-        }
-
         if (!TryReadIfMatch(http.Request, out var expected))
         {
             return Problems.BadRequest("If-Match must be a quoted version such as \"3\", or *");
         }
 
-        var patch = new TaskPatch(body.Title, body.Description, body.Status, body.Priority);
+        if (Validate(body) is { Count: > 0 } errors)
+        {
+            return TypedResults.ValidationProblem(errors, type: Problems.TypeFor(StatusCodes.Status400BadRequest));
+        }
+
+        var patch = new TaskPatch
+        {
+            Title = body.Title.Value,
+            Description = body.Description,
+            Status = body.Status.Value,
+            Priority = body.Priority.Value,
+            AssigneeId = body.AssigneeId,
+            DueDate = body.DueDate,
+            LabelIds = body.LabelIds.Value,
+        };
         var reply = await TaskGrainOf(grains, projectId, taskId).Update(user.Id(), patch, expected);
+        if (!reply.IsOk)
+        {
+            return Problems.For(reply);
+        }
+
+        SetETag(http, reply.Value!);
+        return TypedResults.Ok(reply.Value!);
+    }
+
+    private static async Task<Results<Ok<TaskItem>, ProblemHttpResult>> Move(
+        string projectId, string taskId, MoveTaskRequest body, ClaimsPrincipal user, IGrainFactory grains, HttpContext http)
+    {
+        if (!TryReadIfMatch(http.Request, out var expected))
+        {
+            return Problems.BadRequest("If-Match must be a quoted version such as \"3\", or *");
+        }
+
+        if ((body.AfterId is { } after && !SortableId.IsWellFormed(after)) || (body.BeforeId is { } before && !SortableId.IsWellFormed(before)))
+        {
+            return Problems.BadRequest("afterId and beforeId must be task ids");
+        }
+
+        var reply = await TaskGrainOf(grains, projectId, taskId).Move(user.Id(), new TaskMove(body.Status, body.AfterId, body.BeforeId), expected);
         return Answer(reply, http);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
         string projectId, string taskId, ClaimsPrincipal user, IGrainFactory grains)
     {
-        if (!Caller.AreWellFormed(projectId, taskId))
-        {
-            return Problems.NotFound();
-        }
-
         var reply = await TaskGrainOf(grains, projectId, taskId).Delete(user.Id());
         return reply.IsOk ? TypedResults.NoContent() : Problems.For(reply);
     }
 
+    /// <summary>API.md's PATCH rules, field by field; empty when the body may go to the grain.</summary>
+    internal static Dictionary<string, string[]> Validate(UpdateTaskRequest body)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        void Fail(string field, string message) => errors[field] = [message];
+
+        if (body.Title.IsSet && (body.Title.Value is not { } title || string.IsNullOrWhiteSpace(title) || title.Length > TaskLimits.TitleMax))
+        {
+            Fail("title", $"title must be 1-{TaskLimits.TitleMax} characters (it cannot be cleared)");
+        }
+
+        if (body.Description.Value is { Length: > TaskLimits.DescriptionMax })
+        {
+            Fail("description", $"description must be at most {TaskLimits.DescriptionMax} characters");
+        }
+
+        if (body.Status.IsSet && body.Status.Value is null)
+        {
+            Fail("status", "status cannot be null");
+        }
+
+        if (body.Priority.IsSet && body.Priority.Value is null)
+        {
+            Fail("priority", "priority cannot be null");
+        }
+
+        if (body.AssigneeId.Value is { } assignee && !SortableId.IsWellFormed(assignee))
+        {
+            Fail("assigneeId", "assigneeId must be a member's user id, or null");
+        }
+
+        if (body.LabelIds.IsSet)
+        {
+            if (body.LabelIds.Value is not { } labels)
+            {
+                Fail("labelIds", "labelIds cannot be null; [] removes every label");
+            }
+            else if (labels.Count > TaskLimits.LabelsMax || !labels.All(SortableId.IsWellFormed))
+            {
+                Fail("labelIds", $"labelIds must be at most {TaskLimits.LabelsMax} label ids");
+            }
+        }
+
+        return errors;
+    }
+
+    /// <summary>The list's query parameters; empty ones (<c>?status=&amp;cursor=</c>) mean not given. Null when one is not valid.</summary>
+    private static TaskQuery? ReadQuery(
+        string? status, string? assigneeId, string? labelId, string? dueBefore, string? q, string? order, string? limit, string? cursor)
+    {
+        static string? Given(string? value) => string.IsNullOrEmpty(value) ? null : value;
+        TaskItemStatus? wanted = null;
+        if (Given(status) is { } s)
+        {
+            if (!WireNames.TryParse<TaskItemStatus>(s, out var parsed))
+            {
+                return null;
+            }
+
+            wanted = parsed;
+        }
+
+        DateOnly? due = null;
+        if (Given(dueBefore) is { } d)
+        {
+            if (!DateOnly.TryParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            {
+                return null;
+            }
+
+            due = date;
+        }
+
+        var taskOrder = Given(order) switch
+        {
+            null or "created" => TaskOrder.Created,
+            "rank" => (TaskOrder?)TaskOrder.Rank,
+            _ => null,
+        };
+        if (taskOrder is null || ReadLimit(limit) is not { } pageSize
+            || (Given(assigneeId) is { } a && a != TaskQuery.Unassigned && !SortableId.IsWellFormed(a))
+            || (Given(labelId) is { } l && !SortableId.IsWellFormed(l))
+            || (Given(q) is { Length: > TaskLimits.TextQueryMax }))
+        {
+            return null;
+        }
+
+        return new TaskQuery
+        {
+            Status = wanted,
+            AssigneeId = Given(assigneeId),
+            LabelId = Given(labelId),
+            DueBefore = due,
+            Text = Given(q),
+            Order = taskOrder.Value,
+            Limit = pageSize,
+            Cursor = Given(cursor),
+        };
+    }
+
+    private static int? ReadLimit(string? limit) =>
+        string.IsNullOrEmpty(limit)
+            ? TaskLimits.PageDefault
+            : int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= TaskLimits.PageMax ? n : null;
+
     private static ITaskGrain TaskGrainOf(IGrainFactory grains, string projectId, string taskId) =>
         grains.Of<ITaskGrain>(ITaskGrain.KeyOf(projectId, taskId));
 
-    private static Results<Ok<TaskItem>, ProblemHttpResult> Answer(Cumin.Common.Reply<TaskItem> reply, HttpContext http)
+    private static Results<Ok<TaskItem>, ProblemHttpResult> Answer(Reply<TaskItem> reply, HttpContext http)
     {
         if (!reply.IsOk)
         {
@@ -171,12 +321,4 @@ public static class TaskEndpoints
         version = parsed;
         return true;
     }
-
-    private static TaskItemStatus? ParseStatus(string value) => value switch
-    {
-        "todo" => TaskItemStatus.Todo,
-        "in_progress" => TaskItemStatus.InProgress,
-        "done" => TaskItemStatus.Done,
-        _ => null,
-    };
 }

@@ -1,4 +1,5 @@
 using Cumin.Exports;
+using Cumin.ServiceDefaults;
 
 namespace Cumin.Grains.Exports;
 
@@ -31,6 +32,7 @@ public sealed class ExportJobGrain(
             ProjectId = projectId,
             Status = ExportStatus.Pending,
             CreatedAt = timeProvider.GetUtcNow(),
+            TraceParent = CuminTelemetry.CurrentTraceParent(),
         };
         try
         {
@@ -49,6 +51,13 @@ public sealed class ExportJobGrain(
     public async Task<ExportView?> Get()
     {
         await state.ReadStateAsync();
-        return state.RecordExists ? state.State.ToView() : null;
+        if (!state.RecordExists)
+        {
+            // A made-up export id is a 404 and must keep nothing (issue 12, finding 8).
+            DeactivateOnIdle();
+            return null;
+        }
+
+        return state.State.ToView();
     }
 }

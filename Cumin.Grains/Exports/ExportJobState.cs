@@ -42,5 +42,9 @@ public sealed class ExportJobState
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Error { get; set; }
 
+    /// <summary>The W3C trace context of the request that asked for the export: the exporter continues that trace.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? TraceParent { get; set; }
+
     public ExportView ToView() => new(Id, ProjectId, Status, CreatedAt, CompletedAt, TaskCount, Url, UrlExpiresAt, Error);
 }

@@ -1,38 +1,50 @@
+using Cumin.Grains.Board;
 using Cumin.Grains.Common;
 using Cumin.Grains.Tasks;
+using Cumin.Live;
 using Cumin.Projects;
 using Cumin.Tasks;
 using Cumin.Users;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Storage;
 
 namespace Cumin.Grains.Projects;
 
 /// <summary>
-/// A project and its membership. The authority on who may do what with the project and its tasks:
-/// non-members get NotFound (no existence leak), members below the needed role get Forbidden.
-/// Task grains answer reads from a membership this grain handed them, and this grain tells each of them about every
-/// change before the change is acknowledged, so a removed member loses access at once.
+/// A project: members, labels and its board. The authority on who may do what with the project and its tasks
+/// (<see cref="Permissions"/>): non-members get NotFound (no existence leak), members below the needed role Forbidden.
+/// Task grains answer reads from a context (roles, labels) this grain handed them, and this grain tells each of them
+/// about every change before the change is acknowledged, so a removed member loses access at once. Every task write is
+/// decided and reported here (ProjectGrain.Board.cs), so the board is answered from memory.
 /// </summary>
 public sealed partial class ProjectGrain(
     [PersistentState("project", StorageNames.Grains)] IPersistentState<ProjectState> state,
     ITaskCatalog catalog,
+    IOptions<BoardOptions> boardOptions,
     TimeProvider timeProvider,
     ILogger<ProjectGrain> logger) : Grain, IProjectGrain
 {
     private const int FanOutParallelism = 32;
-    private readonly SortableId _taskIds = new(timeProvider);
+    private readonly SortableId _ids = new(timeProvider);
 
-    /// <summary>The task grains holding <see cref="_membership"/>, told of every change; this activation's only.</summary>
+    /// <summary>The task grains holding <see cref="_context"/>, told of every change; this activation's only.</summary>
     private readonly HashSet<string> _watchers = new(StringComparer.Ordinal);
+
+    private LazyState<ProjectLabelsState>? _labels;
 
     /// <summary>
     /// Kept, not rebuilt per caller: the record is immutable, so Orleans hands it to task grains on this silo uncopied
-    /// and they all share one dictionary instead of holding one each. Replaced on every change (<see cref="TellWatchers"/>).
+    /// and they all share one instance instead of holding one each. Replaced on every change (<see cref="ContextChangedAsync"/>).
     /// </summary>
-    private ProjectMembership? _membership;
+    private ProjectContext? _context;
     private bool _deleting;
 
     private string Id => this.GetPrimaryKeyString();
+
+    private LazyState<ProjectLabelsState> Labels => _labels ??= new(
+        ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains), "labels", this.GetGrainId());
 
     public async Task<Reply<ProjectView>> Create(Member owner, ProjectDraft draft)
     {
@@ -55,7 +67,8 @@ public sealed partial class ProjectGrain(
             OwnerId = owner.UserId,
             CreatedAt = now,
             UpdatedAt = now,
-            Members = [new MemberState { UserId = owner.UserId, Name = owner.Name, Email = owner.Email, Role = ProjectRole.Owner, AddedAt = now }],
+            UpdatedBy = owner.UserId,
+            Members = [new MemberState { UserId = owner.UserId, Name = owner.Name, Email = owner.Email, Role = ProjectRole.Owner, AddedAt = now, AddedBy = owner.UserId }],
         };
         await state.WriteOrDeactivateAsync(this);
         return Reply<ProjectView>.Ok(View(ProjectRole.Owner));
@@ -84,8 +97,10 @@ public sealed partial class ProjectGrain(
         {
             project.Name = patch.Name ?? project.Name;
             project.Description = patch.Description ?? project.Description;
-            project.UpdatedAt = timeProvider.GetUtcNow();
+            Touch(callerId);
             await state.WriteOrDeactivateAsync(this);
+            // Each watcher's host puts in the role of its own watcher.
+            Publish(ProjectEventTypes.ProjectUpdated, callerId, View(ProjectRole.Owner));
         }
 
         return Reply<ProjectView>.Ok(View(RoleOrNull(callerId)!.Value));
@@ -108,10 +123,18 @@ public sealed partial class ProjectGrain(
                 FanOut,
                 async (taskId, _) => await TaskGrain(taskId).Purge());
 
-            // Every task grain is purged and gone, so none is left to be told that the membership went with the project.
+            // Every task grain is purged and gone, so none is left to be told that the context went with the project.
             _watchers.Clear();
+            await Labels.LoadAsync();
+            if (Labels.RecordExists)
+            {
+                await Labels.ClearOrDeactivateAsync(this);
+            }
+
             var members = state.State.Members.Select(m => m.UserId).ToList();
             await state.ClearOrDeactivateAsync(this);
+            // The last event: every host ends its watches of the project.
+            Publish(ProjectEventTypes.ProjectDeleted, callerId, ProjectDeleted.Instance);
             await Task.WhenAll(members.Select(m => GrainFactory.Of<IUserGrain>(m).LeaveProject(Id)));
         }
         finally
@@ -157,16 +180,20 @@ public sealed partial class ProjectGrain(
             return joined.As<Member>();
         }
 
+        var now = timeProvider.GetUtcNow();
         state.State.Members.Add(new MemberState
         {
             UserId = member.UserId,
             Name = member.Name,
             Email = member.Email,
             Role = member.Role,
-            AddedAt = timeProvider.GetUtcNow(),
+            AddedAt = now,
+            AddedBy = callerId,
         });
+        Touch(callerId);
         await state.WriteOrDeactivateAsync(this);
-        await TellWatchers(MembershipNow());
+        Publish(ProjectEventTypes.MemberAdded, callerId, member);
+        await ContextChangedAsync();
         return Reply<Member>.Ok(member);
     }
 
@@ -192,33 +219,56 @@ public sealed partial class ProjectGrain(
         }
 
         state.State.Members.Remove(member);
+        Touch(callerId);
         await state.WriteOrDeactivateAsync(this);
-        await TellWatchers(MembershipNow());
+        // Every host sends this to the group, the removed member's connections included, then drops them from it.
+        Publish(ProjectEventTypes.MemberRemoved, callerId, new MemberRemoved(userId));
+        await ContextChangedAsync();
         await GrainFactory.Of<IUserGrain>(userId).LeaveProject(Id);
+        // Every reader already shows their tasks without them (the board, the task grains and "my tasks" read through
+        // the context); storage follows, one write per task.
+        await RepairAsync(board => board.Unassign(userId), callerId);
         return Reply<bool>.Ok(true);
     }
 
     public Task<ProjectRole?> GetRole(string userId) => Task.FromResult(RoleOrNull(userId));
 
-    public Task<ProjectMembership?> WatchMembers(string taskId)
+    public async Task<ProjectContext?> GetContext(string callerId)
     {
-        if (!state.RecordExists || _deleting)
+        if (RoleOrNull(callerId) is null)
         {
-            return Task.FromResult<ProjectMembership?>(null);
+            return null;
+        }
+
+        return await ContextAsync();
+    }
+
+    public async Task<ProjectContext?> WatchContext(string taskId, string callerId)
+    {
+        if (RoleOrNull(callerId) is null)
+        {
+            return null;
+        }
+
+        var context = await ContextAsync();
+        // The membership may have changed while the labels were read: answer from, and register against, the current one.
+        if (context.RoleOf(callerId) is null || _deleting)
+        {
+            return null;
         }
 
         _watchers.Add(taskId);
-        return Task.FromResult<ProjectMembership?>(_membership ??= MembershipNow());
+        return context;
     }
 
-    public Task UnwatchMembers(string taskId)
+    public Task UnwatchContext(string taskId)
     {
         _watchers.Remove(taskId);
         return Task.CompletedTask;
     }
 
     /// <summary>
-    /// The next activation of this project will not know which task grains hold the membership, so they must forget it
+    /// The next activation of this project will not know which task grains hold the context, so they must forget it
     /// now. Should this activation end without running this (its silo crashed), a task grain still asks again after
     /// <see cref="Tasks.TaskGrain.MembershipLease"/>, which is shorter than the time Orleans takes to declare a silo dead
     /// and let the project activate elsewhere.
@@ -233,44 +283,43 @@ public sealed partial class ProjectGrain(
         }
 
         _watchers.Clear();
+        // The hosts subscribe again at once, to the next activation, and catch up from it.
+        _feed?.End();
     }
 
-    public async Task<Reply<TaskItem>> CreateTask(string callerId, TaskDraft draft)
+    /// <summary>The context as it is now; reads the labels first if this activation has not yet.</summary>
+    private async Task<ProjectContext> ContextAsync()
     {
-        if (Check(callerId, ProjectAction.CreateTask) is { } denied)
+        if (_context is { } known)
         {
-            return denied.As<TaskItem>();
+            return known;
         }
 
-        return await TaskGrain(_taskIds.Next()).Create(draft);
-    }
-
-    public async Task<Reply<TaskPage>> ListTasks(string callerId, TaskItemStatus? status, int limit, string? cursor)
-    {
-        if (Check(callerId, ProjectAction.ViewTasks) is { } denied)
-        {
-            return denied.As<TaskPage>();
-        }
-
-        if (limit is < 1 or > TaskLimits.PageMax)
-        {
-            return Reply<TaskPage>.Fail(Outcome.Invalid, $"limit must be 1-{TaskLimits.PageMax}");
-        }
-
-        var page = await catalog.ListAsync(Id, status, limit, cursor);
-        return page is null
-            ? Reply<TaskPage>.Fail(Outcome.Invalid, "cursor is not valid")
-            : Reply<TaskPage>.Ok(page);
+        await Labels.LoadAsync();
+        return _context ??= ContextNow();
     }
 
     /// <summary>
-    /// Tells every watching task grain the new membership (null: forget it), in parallel, before the change that caused
-    /// it is acknowledged. The change is already stored, so a task grain that cannot be told is logged, not retried: it
-    /// asks again within <see cref="Tasks.TaskGrain.MembershipLease"/> anyway.
+    /// A new context (members or labels changed): every watching task grain is told, in parallel, before the change that
+    /// caused it is acknowledged. The change is already stored, so a task grain that cannot be told is logged, not
+    /// retried: it asks again within <see cref="Tasks.TaskGrain.MembershipLease"/> anyway.
     /// </summary>
-    private async Task TellWatchers(ProjectMembership? membership)
+    private async Task ContextChangedAsync()
     {
-        _membership = membership;
+        _context = null;
+        if (_watchers.Count > 0 || _board is not null)
+        {
+            await TellWatchers(await ContextAsync());
+        }
+    }
+
+    private async Task TellWatchers(ProjectContext? context)
+    {
+        if (context is null)
+        {
+            _context = null;
+        }
+
         if (_watchers.Count == 0)
         {
             return;
@@ -280,7 +329,7 @@ public sealed partial class ProjectGrain(
         {
             try
             {
-                await TaskGrain(taskId).MembershipChanged(membership);
+                await TaskGrain(taskId).ContextChanged(context);
             }
             catch (Exception exception)
             {
@@ -289,18 +338,38 @@ public sealed partial class ProjectGrain(
         });
     }
 
-    private ProjectMembership MembershipNow() =>
-        new(state.State.Members.ToDictionary(m => m.UserId, m => m.Role, StringComparer.Ordinal));
+    private ProjectContext ContextNow() => new(
+        state.State.Members.ToDictionary(m => m.UserId, m => m.Role, StringComparer.Ordinal),
+        Labels.State.Labels.Select(l => l.Id).ToHashSet(StringComparer.Ordinal));
+
+    private void Touch(string actorId)
+    {
+        state.State.UpdatedAt = timeProvider.GetUtcNow();
+        state.State.UpdatedBy = actorId;
+    }
 
     private ITaskGrain TaskGrain(string taskId) => GrainFactory.Of<ITaskGrain>(ITaskGrain.KeyOf(Id, taskId));
 
     private static ParallelOptions FanOut => new() { MaxDegreeOfParallelism = FanOutParallelism, TaskScheduler = TaskScheduler.Current };
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Project {ProjectId} could not tell task {TaskId} that its membership changed")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Project {ProjectId} could not tell task {TaskId} that its context changed")]
     private static partial void LogWatcherNotTold(ILogger logger, Exception exception, string projectId, string taskId);
 
-    private ProjectRole? RoleOrNull(string userId) =>
-        !state.RecordExists || _deleting ? null : state.State.Members.Find(m => m.UserId == userId)?.Role;
+    /// <summary>The caller's role; for a project that does not exist nothing is kept, not even this activation.</summary>
+    private ProjectRole? RoleOrNull(string userId)
+    {
+        if (!state.RecordExists)
+        {
+            if (!_deleting)
+            {
+                DeactivateOnIdle();
+            }
+
+            return null;
+        }
+
+        return _deleting ? null : state.State.Members.Find(m => m.UserId == userId)?.Role;
+    }
 
     /// <summary>What <see cref="Permissions"/> says about the caller doing <paramref name="action"/>: null when allowed.</summary>
     private Reply<bool>? Check(string callerId, ProjectAction action) => Permissions.Deny<bool>(RoleOrNull(callerId), action);

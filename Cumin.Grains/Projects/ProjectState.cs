@@ -1,9 +1,12 @@
+using System.Text.Json.Serialization;
 using Cumin.Projects;
 
 namespace Cumin.Grains.Projects;
 
-/// <summary>A project as stored in the <c>projects</c> table (pk project id). Task ids are not kept here: a project's
-/// tasks are its partition of the <c>tasks</c> table, which has no 400 KB item limit.</summary>
+/// <summary>
+/// A project as stored in the <c>projects</c> table (pk project id), members inside. Nothing per task is kept here: a
+/// project's tasks are its partition of the <c>tasks</c> table, which has no 400 KB item limit.
+/// </summary>
 public sealed class ProjectState
 {
     public string Id { get; set; } = "";
@@ -17,6 +20,9 @@ public sealed class ProjectState
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>Who made the change this image records (the project edited, a member added or removed): the activity's actor.</summary>
+    public string UpdatedBy { get; set; } = "";
 
     public List<MemberState> Members { get; set; } = [];
 }
@@ -34,5 +40,41 @@ public sealed class MemberState
 
     public DateTimeOffset AddedAt { get; set; }
 
+    /// <summary>Who added them (the owner; themself for the owner).</summary>
+    public string AddedBy { get; set; } = "";
+
     public Member ToMember() => new(UserId, Name, Email, Role);
+}
+
+/// <summary>
+/// A project's labels: one item of the <c>labels</c> table (pk project id), at most 100 labels of a few dozen bytes.
+/// Read on first use (<c>LazyState</c>), not with the project: most calls to a project never need them.
+/// </summary>
+public sealed class ProjectLabelsState
+{
+    [JsonPropertyName(LabelAttributes.Labels)]
+    public List<LabelState> Labels { get; set; } = [];
+
+    [JsonPropertyName(LabelAttributes.UpdatedAt)]
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    [JsonPropertyName(LabelAttributes.UpdatedBy)]
+    public string UpdatedBy { get; set; } = "";
+}
+
+public sealed class LabelState
+{
+    public string Id { get; set; } = "";
+
+    public string Name { get; set; } = "";
+
+    public string Color { get; set; } = "";
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public string CreatedBy { get; set; } = "";
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public string UpdatedBy { get; set; } = "";
 }

@@ -1,84 +1,96 @@
-using System.Buffers.Text;
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Cumin.Grains.Common;
 using Cumin.Tasks;
 using Microsoft.Extensions.Options;
 
 namespace Cumin.Grains.Tasks;
 
-/// <summary>Lists a project's tasks straight from its partition of the <c>tasks</c> table (pk project id, sk task id).</summary>
+/// <summary>Reads a project's tasks straight from its partition of the <c>tasks</c> table (pk project id, sk task id).</summary>
 public interface ITaskCatalog
 {
-    /// <summary>One page, oldest first (task ids sort by creation time). Null when the cursor is not one of ours.</summary>
-    Task<TaskPage?> ListAsync(string projectId, TaskItemStatus? status, int limit, string? cursor, CancellationToken cancellationToken = default);
+    /// <summary>Every task of the project in board order (the board index: column, then rank), as stored now.</summary>
+    IAsyncEnumerable<TaskItem> LoadBoardAsync(string projectId, CancellationToken cancellationToken = default);
 
     IAsyncEnumerable<string> ListIdsAsync(string projectId, CancellationToken cancellationToken = default);
+
+    /// <summary>The descriptions of some of a project's tasks, by task id (strongly consistent batch reads).</summary>
+    Task<Dictionary<string, string?>> ReadDescriptionsAsync(string projectId, IReadOnlyCollection<string> taskIds, CancellationToken cancellationToken = default);
 }
 
 /// <summary>
-/// Task lists come from a consistent <c>Query</c> rather than from the task grains: one request per page instead of
-/// one grain activation per task, and the items it reads are exactly what the grains acknowledged.
+/// One paged, strongly consistent Query of the board index rather than one grain activation per task: what a project
+/// reads once, when it activates, to answer its board from memory; the items are exactly what the grains acknowledged.
 /// </summary>
 public sealed class DynamoDBTaskCatalog(IAmazonDynamoDB dynamoDb, IOptions<TableOptions> tables) : ITaskCatalog
 {
     private readonly string _table = tables.Value.NameOf(TableNames.Tasks);
 
-    public async Task<TaskPage?> ListAsync(string projectId, TaskItemStatus? status, int limit, string? cursor, CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<TaskItem> LoadBoardAsync(string projectId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        string? after = null;
-        if (cursor is not null && !TryDecodeCursor(cursor, out after))
-        {
-            return null;
-        }
-
         var request = new QueryRequest
         {
             TableName = _table,
+            IndexName = TaskIndexes.Board,
             ConsistentRead = true,
-            KeyConditionExpression = after is null ? "pk = :pk" : "pk = :pk AND sk > :after",
+            KeyConditionExpression = "#pk = :pk",
+            ExpressionAttributeNames = new() { ["#pk"] = KeyAttributes.Partition },
             ExpressionAttributeValues = new() { [":pk"] = new AttributeValue { S = projectId } },
         };
-        if (after is not null)
-        {
-            request.ExpressionAttributeValues[":after"] = new AttributeValue { S = after };
-        }
-
-        if (status is { } wanted)
-        {
-            request.FilterExpression = "#status = :status";
-            request.ExpressionAttributeNames = new() { ["#status"] = TaskAttributes.Status };
-            request.ExpressionAttributeValues[":status"] = new AttributeValue { S = WireNames.Of(wanted) };
-        }
-
-        // One more than asked for tells whether a next page exists, so the last page's cursor is null.
-        var items = new List<TaskItem>(limit + 1);
         do
         {
-            request.Limit = Math.Max(limit + 1 - items.Count, 25);
             var response = await dynamoDb.QueryAsync(request, cancellationToken);
             foreach (var item in response.Items ?? [])
             {
-                if (items.Count <= limit && TaskItemReader.TryRead(item, out var task))
+                if (TaskItemReader.TryRead(item, out var task))
                 {
-                    items.Add(task);
+                    yield return task;
                 }
             }
 
             request.ExclusiveStartKey = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
         }
-        while (items.Count <= limit && request.ExclusiveStartKey is not null);
+        while (request.ExclusiveStartKey is not null);
+    }
 
-        if (items.Count <= limit)
+    public async Task<Dictionary<string, string?>> ReadDescriptionsAsync(string projectId, IReadOnlyCollection<string> taskIds, CancellationToken cancellationToken = default)
+    {
+        var descriptions = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var batch in taskIds.Chunk(100))
         {
-            return new TaskPage(items, null);
+            var keys = batch.Select(id => new Dictionary<string, AttributeValue>
+            {
+                [KeyAttributes.Partition] = new() { S = projectId },
+                [KeyAttributes.Sort] = new() { S = id },
+            }).ToList();
+            var pending = new Dictionary<string, KeysAndAttributes>
+            {
+                [_table] = new()
+                {
+                    Keys = keys,
+                    ConsistentRead = true,
+                    ProjectionExpression = "#sk, #description",
+                    ExpressionAttributeNames = new() { ["#sk"] = KeyAttributes.Sort, ["#description"] = TaskAttributes.Description },
+                },
+            };
+            for (var attempt = 0; pending.Count > 0; attempt++)
+            {
+                var response = await dynamoDb.BatchGetItemAsync(new BatchGetItemRequest { RequestItems = pending }, cancellationToken);
+                foreach (var item in response.Responses?.GetValueOrDefault(_table) ?? [])
+                {
+                    descriptions[item[KeyAttributes.Sort].S] = item.TryGetValue(TaskAttributes.Description, out var d) ? d.S : null;
+                }
+
+                pending = response.UnprocessedKeys is { Count: > 0 } left ? left : [];
+                if (pending.Count > 0)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(500, 10 << Math.Min(attempt, 5))), cancellationToken);
+                }
+            }
         }
 
-        items.RemoveAt(limit);
-        return new TaskPage(items, EncodeCursor(items[^1].Id));
+        return descriptions;
     }
 
     public async IAsyncEnumerable<string> ListIdsAsync(string projectId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -87,8 +99,9 @@ public sealed class DynamoDBTaskCatalog(IAmazonDynamoDB dynamoDb, IOptions<Table
         {
             TableName = _table,
             ConsistentRead = true,
-            KeyConditionExpression = "pk = :pk",
-            ProjectionExpression = KeyAttributes.Sort,
+            KeyConditionExpression = "#pk = :pk",
+            ProjectionExpression = "#sk",
+            ExpressionAttributeNames = new() { ["#pk"] = KeyAttributes.Partition, ["#sk"] = KeyAttributes.Sort },
             ExpressionAttributeValues = new() { [":pk"] = new AttributeValue { S = projectId } },
         };
         do
@@ -103,64 +116,53 @@ public sealed class DynamoDBTaskCatalog(IAmazonDynamoDB dynamoDb, IOptions<Table
         }
         while (request.ExclusiveStartKey is not null);
     }
-
-    internal static string EncodeCursor(string taskId) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(taskId));
-
-    internal static bool TryDecodeCursor(string cursor, out string? taskId)
-    {
-        taskId = null;
-        if (cursor.Length > 200)
-        {
-            return false;
-        }
-
-        try
-        {
-            taskId = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-
-        return SortableId.IsWellFormed(taskId);
-    }
 }
 
-/// <summary>Reads a task item (the shape the grain storage writes) without going through a grain.</summary>
+/// <summary>Reads a task item (the shape the grain storage writes, <see cref="TaskAttributes"/>) without going through a grain.</summary>
 internal static class TaskItemReader
 {
     public static bool TryRead(Dictionary<string, AttributeValue> item, out TaskItem task)
     {
         task = null!;
-        if (!TryGet(item, TaskAttributes.Id, out var id) || !TryGet(item, TaskAttributes.ProjectId, out var projectId)
-            || !TryGet(item, TaskAttributes.Title, out var title) || !TryGet(item, TaskAttributes.Status, out var statusName)
-            || !WireNames.TryParse<TaskItemStatus>(statusName, out var status)
-            || !TryGet(item, TaskAttributes.Priority, out var priorityName)
-            || !WireNames.TryParse<TaskPriority>(priorityName, out var priority)
-            || !TryGet(item, TaskAttributes.CreatedAt, out var createdAt) || !TryGet(item, TaskAttributes.UpdatedAt, out var updatedAt))
+        if (Text(item, TaskAttributes.Id) is not { } id || Text(item, TaskAttributes.ProjectId) is not { } projectId
+            || Text(item, TaskAttributes.Title) is not { } title
+            || !WireNames.TryParse<TaskItemStatus>(Text(item, TaskAttributes.Status), out var status)
+            || !WireNames.TryParse<TaskPriority>(Text(item, TaskAttributes.Priority), out var priority)
+            || Time(item, TaskAttributes.CreatedAt) is not { } createdAt || Time(item, TaskAttributes.UpdatedAt) is not { } updatedAt)
         {
             return false;
         }
 
-        TryGet(item, TaskAttributes.Description, out var description);
-        var version = item.TryGetValue(TaskAttributes.Version, out var v) && v.N is { } n ? long.Parse(n, CultureInfo.InvariantCulture) : 0;
+        DateOnly? due = DateOnly.TryParseExact(Text(item, TaskAttributes.DueDate), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
+        IReadOnlyList<string> labels = item.TryGetValue(TaskAttributes.LabelIds, out var list) && list.L is { Count: > 0 } values
+            ? [.. values.Select(v => v.S).OfType<string>()]
+            : [];
         task = new TaskItem(
             id,
             projectId,
             title,
-            description,
+            Text(item, TaskAttributes.Description),
             status,
             priority,
-            DateTimeOffset.Parse(createdAt, CultureInfo.InvariantCulture),
-            DateTimeOffset.Parse(updatedAt, CultureInfo.InvariantCulture),
-            version);
+            Text(item, TaskAttributes.AssigneeId),
+            due,
+            labels,
+            Text(item, TaskAttributes.Rank) ?? "",
+            (int)Number(item, TaskAttributes.CommentCount),
+            createdAt,
+            Text(item, TaskAttributes.CreatedBy) ?? "",
+            updatedAt,
+            Text(item, TaskAttributes.UpdatedBy) ?? "",
+            Number(item, TaskAttributes.Version));
         return true;
     }
 
-    private static bool TryGet(Dictionary<string, AttributeValue> item, string name, out string value)
-    {
-        value = item.TryGetValue(name, out var attribute) && attribute.S is { } s ? s : null!;
-        return value is not null;
-    }
+    private static string? Text(Dictionary<string, AttributeValue> item, string name) =>
+        item.TryGetValue(name, out var value) ? value.S : null;
+
+    private static long Number(Dictionary<string, AttributeValue> item, string name) =>
+        item.TryGetValue(name, out var value) && long.TryParse(value.N, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) ? n : 0;
+
+    private static DateTimeOffset? Time(Dictionary<string, AttributeValue> item, string name) =>
+        DateTimeOffset.TryParse(Text(item, name), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time : null;
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Cumin.Exports;
@@ -5,6 +6,7 @@ using Cumin.Grains.Common;
 using Cumin.Grains.Exports;
 using Cumin.Notifications;
 using Cumin.Projects;
+using Cumin.ServiceDefaults;
 using Cumin.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,7 +21,7 @@ namespace Cumin.Grains.Users;
 /// A user: profile, password, refresh-token families, the projects they belong to, their exports and notifications.
 /// Export results arrive on the implicit stream <c>user-notifications/{userId}</c> (SQS, from the exporter).
 /// </summary>
-[ImplicitStreamSubscription(StorageNames.UserNotificationsNamespace)]
+[ImplicitStreamSubscription(NotificationStreams.UserNamespace)]
 public sealed partial class UserGrain(
     [PersistentState("user", StorageNames.Grains)] IPersistentState<UserState> state,
     IPasswordHasher<UserState> passwordHasher,
@@ -250,8 +252,8 @@ public sealed partial class UserGrain(
             else if (job.Status is ExportStatus.Failed && job.CompletedAt == now)
             {
                 // Expired just now: recorded as the exporter's failure would have been (which frees the place).
-                await OnExportEndedAsync(new ExportCompletedMessage(
-                    ExportCompletedMessage.Failed, Id, job.Id, job.ProjectId, null, null, null, job.Error), null);
+                await OnExportEndedAsync(new ExportEndedMessage(
+                    ExportEndedMessage.Failed, Id, job.Id, job.ProjectId, null, null, null, job.Error), null);
             }
             else if (job.Status is ExportStatus.Done or ExportStatus.Failed)
             {
@@ -285,10 +287,10 @@ public sealed partial class UserGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // Hosts without the notifications stream provider (grain tests of other features) simply get no notifications.
-        var provider = ServiceProvider.GetKeyedService<IStreamProvider>(StorageNames.Notifications);
+        var provider = ServiceProvider.GetKeyedService<IStreamProvider>(NotificationStreams.Provider);
         if (provider is not null)
         {
-            var stream = provider.GetStream<ExportCompletedMessage>(StreamId.Create(StorageNames.UserNotificationsNamespace, Id));
+            var stream = provider.GetStream<ExportEndedMessage>(StreamId.Create(NotificationStreams.UserNamespace, Id));
             await stream.SubscribeAsync(OnExportEndedAsync);
         }
     }
@@ -297,9 +299,12 @@ public sealed partial class UserGrain(
     /// Records an export's end as a notification, once per export id (SQS and the exporter deliver at least once), then
     /// pushes it to the subscribed API hosts. A failed write throws, so the stream delivers the message again.
     /// </summary>
-    private async Task OnExportEndedAsync(ExportCompletedMessage message, StreamSequenceToken? token)
+    private async Task OnExportEndedAsync(ExportEndedMessage message, StreamSequenceToken? token)
     {
-        if (!state.RecordExists || message.Type is not (ExportCompletedMessage.Completed or ExportCompletedMessage.Failed))
+        // The export's trace, carried by the exporter's message, goes on through the notification to the owner's hosts.
+        using var span = CuminTelemetry.StartLinked("export notification", ActivityKind.Consumer, message.TraceParent);
+        span?.SetTag("cumin.export.id", message.ExportId);
+        if (!state.RecordExists || message.Type is not (ExportEndedMessage.Completed or ExportEndedMessage.Failed))
         {
             LogIgnoredMessage(logger, Id, message.Type, message.ExportId);
             return;
@@ -317,7 +322,7 @@ public sealed partial class UserGrain(
             SortableId.Shared.Next(),
             message.Type,
             timeProvider.GetUtcNow(),
-            message.Type == ExportCompletedMessage.Completed
+            message.Type == ExportEndedMessage.Completed
                 ? $"Your export of {message.TaskCount ?? 0} tasks is ready to download."
                 : $"Your export failed: {message.Error ?? "unknown error"}",
             new NotificationData(message.ExportId, message.ProjectId, message.Url, message.UrlExpiresAt, message.TaskCount, message.Error));

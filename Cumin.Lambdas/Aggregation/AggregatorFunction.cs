@@ -1,11 +1,9 @@
 using System.Numerics;
 using System.Text.Json;
-using Cumin.Lambdas.Data;
 using Cumin.Lambdas.Hosting;
 using Cumin.Lambdas.Streams;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.Extensions.Configuration;
+using Cumin.ServiceDefaults;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -30,32 +28,53 @@ public sealed partial class AggregatorFunction : IStreamEventFunction
     private readonly ILogger _logger;
 
     /// <summary>
-    /// For the Lambda runtime: configuration from environment variables (<c>Cumin__Secrets__PostgresConnectionString</c>,
-    /// the secret holding the connection string, or <c>ConnectionStrings__Postgres</c> itself; <c>Cumin__Tables__Prefix</c>,
-    /// <c>Logging__LogLevel__Default</c>), logs as JSON lines on stdout.
+    /// For the Lambda runtime: the services <see cref="LambdasServiceCollectionExtensions.AddAggregator"/> registers,
+    /// from environment variables (<c>Cumin__Secrets__PostgresConnectionString</c>, the secret holding the connection
+    /// string, or <c>ConnectionStrings__Postgres</c> itself; <c>Cumin__Tables__Prefix</c>, <c>Logging__LogLevel__Default</c>),
+    /// logs as JSON lines on stdout.
     /// </summary>
     public AggregatorFunction()
-        : this(FromEnvironment())
+        : this(FunctionServices.FromEnvironment(
+            static (services, configuration) => services.AddAggregator(configuration),
+            // In AWS the connection string is read from Secrets Manager here, at start; it is not in the environment.
+            static configuration => configuration.AddLambdaSecrets()))
     {
     }
 
     public AggregatorFunction(ProjectCountsStore store, IOptions<TableOptions> tables, ILogger<AggregatorFunction> logger)
-        : this((store, tables?.Value ?? throw new ArgumentNullException(nameof(tables)), logger))
     {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(tables);
+        ArgumentNullException.ThrowIfNull(logger);
+        _store = store;
+        _tasksTable = tables.Value.NameOf(TableNames.Tasks);
+        _projectsTable = tables.Value.NameOf(TableNames.Projects);
+        _logger = logger;
     }
 
-    private AggregatorFunction((ProjectCountsStore Store, TableOptions Tables, ILogger Logger) dependencies)
+    private AggregatorFunction(IServiceProvider services)
+        : this(
+            services.GetRequiredService<ProjectCountsStore>(),
+            services.GetRequiredService<IOptions<TableOptions>>(),
+            services.GetRequiredService<ILogger<AggregatorFunction>>())
     {
-        ArgumentNullException.ThrowIfNull(dependencies.Store);
-        ArgumentNullException.ThrowIfNull(dependencies.Logger);
-        _store = dependencies.Store;
-        _tasksTable = dependencies.Tables.NameOf(TableNames.Tasks);
-        _projectsTable = dependencies.Tables.NameOf(TableNames.Projects);
-        _logger = dependencies.Logger;
     }
 
     /// <summary>The Lambda entry point: the DynamoDB Streams event in, <c>{"batchItemFailures":[]}</c> out.</summary>
-    public Task<Stream> HandleAsync(Stream input) => InvokeAsync(input, CancellationToken.None);
+    public async Task<Stream> HandleAsync(Stream input)
+    {
+        try
+        {
+            return await InvokeAsync(input, CancellationToken.None);
+        }
+        finally
+        {
+            LambdaTelemetry.Value.Flush();
+        }
+    }
+
+    /// <summary>The function's telemetry in AWS (in the local runner, the runner's host has its own).</summary>
+    private static readonly Lazy<FunctionTelemetry> LambdaTelemetry = new(() => FunctionTelemetry.Start("cumin-aggregator"));
 
     public async Task<Stream> InvokeAsync(Stream payload, CancellationToken cancellationToken)
     {
@@ -150,6 +169,7 @@ public sealed partial class AggregatorFunction : IStreamEventFunction
             return Malformed(element, record, "missing key pk or sk");
         }
 
+        CountWrite(record, data);
         switch (record.EventName)
         {
             case StreamEventNames.Remove:
@@ -169,6 +189,29 @@ public sealed partial class AggregatorFunction : IStreamEventFunction
         }
     }
 
+    /// <summary>Task writes, moves (a status that changed) and the record's age, for the metrics of Cumin's meter.</summary>
+    private static void CountWrite(DynamoDbStreamRecord record, StreamRecordData data)
+    {
+        var change = record.EventName switch
+        {
+            StreamEventNames.Insert => "created",
+            StreamEventNames.Modify => "updated",
+            _ => "deleted",
+        };
+        CuminMetrics.TasksWritten.Add(1, new KeyValuePair<string, object?>("change", change));
+        var before = data.OldImage is not null && data.OldImage.TryGetValue("status", out var old) ? old.S : null;
+        var after = data.NewImage is not null && data.NewImage.TryGetValue("status", out var now) ? now.S : null;
+        if (before is not null && after is not null && before != after)
+        {
+            CuminMetrics.TaskMoves.Add(1, new KeyValuePair<string, object?>("from", before), new KeyValuePair<string, object?>("to", after));
+        }
+
+        if (data.ApproximateCreationDateTime is { } written)
+        {
+            CuminMetrics.AggregatorLag.Record(Math.Max(0, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0 - written));
+        }
+    }
+
     private static string? StringKey(IReadOnlyDictionary<string, StreamAttributeValue>? keys, string name) =>
         keys is not null && keys.TryGetValue(name, out var value) && value.S is { Length: > 0 } text ? text : null;
 
@@ -181,22 +224,6 @@ public sealed partial class AggregatorFunction : IStreamEventFunction
                            && d.TryGetProperty("SequenceNumber", out var s) ? s.ToString() : null);
         LogSkippedMalformedRecord(_logger, sequence ?? "?", record?.EventId ?? "?", record?.EventSourceArn ?? "?", reason);
         return null;
-    }
-
-    private static (ProjectCountsStore, TableOptions, ILogger) FromEnvironment()
-    {
-        // In AWS the connection string is read from Secrets Manager here, at start; it is not in the environment.
-        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddLambdaSecrets().Build();
-        var connectionString = configuration.GetConnectionString("Postgres")
-                               ?? throw new InvalidOperationException($"Set {LambdaSecrets.PostgresConnectionStringKey.Replace(":", "__", StringComparison.Ordinal)} (or ConnectionStrings__Postgres).");
-        var tables = configuration.GetSection(TableOptions.Section).Get<TableOptions>() ?? new TableOptions();
-        var loggerFactory = LoggerFactory.Create(logging => logging
-            .AddConfiguration(configuration.GetSection("Logging"))
-            .AddJsonConsole());
-        var dbContextFactory = new PooledDbContextFactory<LambdasDbContext>(
-            new DbContextOptionsBuilder<LambdasDbContext>().UseNpgsql(connectionString).Options);
-        var store = new ProjectCountsStore(dbContextFactory, TimeProvider.System, loggerFactory.CreateLogger<ProjectCountsStore>());
-        return (store, tables, loggerFactory.CreateLogger<AggregatorFunction>());
     }
 
     [LoggerMessage(Level = LogLevel.Warning,

@@ -5,7 +5,8 @@ using Amazon.DynamoDBv2.Model;
 namespace Cumin.Lambdas.Export;
 
 /// <summary>One export job as its INSERT record names it: the item (pk user id, sk export id) of the <c>jobs</c> table.</summary>
-public sealed record ExportJob(string UserId, string ExportId, string ProjectId);
+/// <param name="TraceParent">The W3C trace context of the request that asked for the export, stored on the job item.</param>
+public sealed record ExportJob(string UserId, string ExportId, string ProjectId, string? TraceParent = null);
 
 /// <summary>How an attempt to claim a job ended.</summary>
 public enum JobClaim

@@ -4,9 +4,10 @@ namespace Cumin.Lambdas.Export;
 
 /// <summary>
 /// The completion message the exporter sends to SQS: plain camelCase JSON, every member present (nulls included),
-/// <c>{"type":"export.completed","userId",…,"error":null}</c>. The silos read it as <c>Cumin.Exports.ExportCompletedMessage</c>;
+/// <c>{"type":"export.completed","userId",…,"error":null}</c>. The silos read it as <c>Cumin.Exports.ExportEndedMessage</c>;
 /// this copy keeps the Lambda free of Orleans (Cumin.Abstractions carries the Orleans SDK and grain interfaces), and
-/// the JSON shape is the contract both sides are tested against.
+/// the JSON shape is the contract both sides are tested against. <c>traceParent</c> is the W3C trace context of the
+/// export, so the silo's delivery to the owner joins the export's trace.
 /// </summary>
 public sealed record ExportNotificationMessage(
     string Type,
@@ -16,7 +17,8 @@ public sealed record ExportNotificationMessage(
     string? Url,
     DateTimeOffset? UrlExpiresAt,
     int? TaskCount,
-    string? Error)
+    string? Error,
+    string? TraceParent = null)
 {
     public const string Completed = "export.completed";
     public const string Failed = "export.failed";

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace Cumin.Lambdas.Export;
 
-/// <summary>The exporter's S3 client and options, the same for the Lambda runtime and the local runner.</summary>
+/// <summary>The exporter's S3 client, the same for the Lambda runtime and the local runner.</summary>
 public static class ExporterClients
 {
     /// <summary>
@@ -19,18 +19,5 @@ public static class ExporterClients
         return string.IsNullOrEmpty(endpoint)
             ? new AmazonS3Client()
             : new AmazonS3Client(new AmazonS3Config { ServiceURL = endpoint, ForcePathStyle = true });
-    }
-
-    /// <summary><c>Cumin:Exports</c> plus the queue name from <c>Cumin:Notifications:QueueName</c>.</summary>
-    public static ExporterOptions BindOptions(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var options = configuration.GetSection(ExporterOptions.SectionName).Get<ExporterOptions>() ?? new ExporterOptions();
-        if (configuration[ExporterOptions.QueueNameKey] is { Length: > 0 } queueName)
-        {
-            options.QueueName = queueName;
-        }
-
-        return options;
     }
 }

@@ -8,12 +8,29 @@ namespace Cumin.Lambdas.Export;
 /// <summary>
 /// Pages a project's tasks out of the <c>tasks</c> table (pk project id; task ids sort by creation, so oldest first)
 /// and writes API.md's CSV: UTF-8 without BOM, RFC 4180 (CRLF, fields quoted when they hold a comma, quote or line
-/// break, quotes doubled), header <c>id,title,description,status,priority,createdAt,updatedAt</c>. Only one Query page
-/// is held at a time. Every cell goes through <see cref="WriteCell"/>, which guards against formula injection.
+/// break, quotes doubled), one column per entry of <see cref="Columns"/>. Only one Query page is held at a time. Every
+/// cell goes through <see cref="WriteCell"/>, which guards against formula injection.
 /// </summary>
 public sealed class TaskCsvWriter(IAmazonDynamoDB dynamoDb, string tasksTable)
 {
-    public static readonly IReadOnlyList<string> Header = ["id", "title", "description", "status", "priority", "createdAt", "updatedAt"];
+    /// <summary>
+    /// The columns in order (API.md's header <c>id,title,description,status,priority,createdAt,updatedAt</c>). A new
+    /// column is one entry here: its header, the task attribute it reads, and how that value becomes text.
+    /// </summary>
+    public static readonly IReadOnlyList<TaskCsvColumn> Columns =
+    [
+        TaskCsvColumn.Text("id", TaskAttributes.Id),
+        TaskCsvColumn.Text("title", TaskAttributes.Title),
+        TaskCsvColumn.Text("description", TaskAttributes.Description),
+        TaskCsvColumn.Text("status", TaskAttributes.Status),
+        TaskCsvColumn.Text("priority", TaskAttributes.Priority),
+        TaskCsvColumn.Time("createdAt", TaskAttributes.CreatedAt),
+        TaskCsvColumn.Time("updatedAt", TaskAttributes.UpdatedAt),
+    ];
+
+    public static readonly IReadOnlyList<string> Header = [.. Columns.Select(column => column.Name)];
+
+    private static readonly string[] Attributes = [.. Columns.Select(column => column.Attribute).Distinct(StringComparer.Ordinal)];
 
     /// <summary>Items per Query page: a few hundred KB, so what the function holds besides the part buffer stays small.</summary>
     private const int PageSize = 1000;
@@ -40,8 +57,8 @@ public sealed class TaskCsvWriter(IAmazonDynamoDB dynamoDb, string tasksTable)
             TableName = tasksTable,
             ConsistentRead = true,
             KeyConditionExpression = "pk = :pk",
-            ProjectionExpression = string.Join(", ", Header.Select(name => "#" + name)),
-            ExpressionAttributeNames = Header.ToDictionary(name => "#" + name, name => name),
+            ProjectionExpression = string.Join(", ", Attributes.Select(name => "#" + name)),
+            ExpressionAttributeNames = Attributes.ToDictionary(name => "#" + name, name => name),
             ExpressionAttributeValues = new() { [":pk"] = new AttributeValue { S = projectId } },
             Limit = PageSize,
         };
@@ -50,13 +67,11 @@ public sealed class TaskCsvWriter(IAmazonDynamoDB dynamoDb, string tasksTable)
             var page = await dynamoDb.QueryAsync(request, cancellationToken);
             foreach (var item in page.Items ?? [])
             {
-                WriteCell(csv, Text(item, "id"));
-                WriteCell(csv, Text(item, "title"));
-                WriteCell(csv, Text(item, "description"));
-                WriteCell(csv, Text(item, "status"));
-                WriteCell(csv, Text(item, "priority"));
-                WriteCell(csv, Time(Text(item, "createdAt")));
-                WriteCell(csv, Time(Text(item, "updatedAt")));
+                foreach (var column in Columns)
+                {
+                    WriteCell(csv, column.Cell(item.GetValueOrDefault(column.Attribute)));
+                }
+
                 // Hands the writer's buffer to the upload stream whenever it is mostly full, asynchronously.
                 await csv.EndRecordAsync(cancellationToken);
                 count++;
@@ -81,12 +96,18 @@ public sealed class TaskCsvWriter(IAmazonDynamoDB dynamoDb, string tasksTable)
 
     internal static string Guard(string value) =>
         value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + value : value;
+}
 
-    private static string Text(Dictionary<string, AttributeValue> item, string name) =>
-        item.TryGetValue(name, out var value) && value.S is { } text ? text : "";
+/// <summary>One column of the task CSV: its header, the task item's attribute it shows, and how that value becomes text.</summary>
+public sealed record TaskCsvColumn(string Name, string Attribute, Func<AttributeValue?, string> Cell)
+{
+    /// <summary>A string attribute as stored; empty when missing.</summary>
+    public static TaskCsvColumn Text(string name, string attribute) => new(name, attribute, value => value?.S ?? "");
 
-    /// <summary>Stored timestamps are ISO 8601 of any precision and offset; the CSV has API.md's <c>…:05.123Z</c>.</summary>
-    private static string Time(string stored) =>
+    /// <summary>A stored ISO 8601 timestamp of any precision and offset, as API.md's <c>…:05.123Z</c>; empty when missing.</summary>
+    public static TaskCsvColumn Time(string name, string attribute) => new(name, attribute, value => value?.S is { } stored ? Timestamp(stored) : "");
+
+    private static string Timestamp(string stored) =>
         DateTimeOffset.TryParse(stored, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
             ? ExportJobTable.Timestamp(time)
             : stored;

@@ -1,16 +1,13 @@
 using Amazon.DynamoDBv2;
 using Cumin.Lambdas.Aggregation;
 using Cumin.Lambdas.Data;
-using Cumin.Lambdas.Streams;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Cumin.Lambdas.Hosting;
 
@@ -20,14 +17,23 @@ public static class LambdasServiceCollectionExtensions
     public static IServiceCollection AddLambdasDatabase(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        // Both a function and the runner's checkpoints need it; one registration serves both.
+        if (services.Any(d => d.ServiceType == typeof(IDbContextFactory<LambdasDbContext>)))
+        {
+            return services;
+        }
+
         services.AddPooledDbContextFactory<LambdasDbContext>(options => options.UseNpgsql(
             configuration.GetConnectionString("Postgres")
-            ?? throw new InvalidOperationException("ConnectionStrings:Postgres (env ConnectionStrings__Postgres) is not set.")));
+            ?? throw new InvalidOperationException(
+                $"ConnectionStrings:Postgres is not set: set ConnectionStrings__Postgres, or in AWS {LambdaSecrets.PostgresConnectionStringKey.Replace(":", "__", StringComparison.Ordinal)} to the secret that holds it.")));
+        // Every batch runs SQL (and the runner checkpoints every one): its text at Information would drown the log.
+        services.AddLogging(logging => logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning));
         return services;
     }
 
     /// <summary>
-    /// Applies the EF Core migrations (what <c>dotnet Cumin.Lambdas.dll migrate</c> runs), then, when
+    /// Applies the EF Core migrations (what <c>dotnet Cumin.Lambdas.LocalRunner.dll migrate</c> runs), then, when
     /// <c>Cumin:Database:Roles</c> gives the components' passwords, their least-privilege roles (<see cref="DatabaseRoles"/>).
     /// </summary>
     public static async Task MigrateLambdasDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
@@ -45,87 +51,19 @@ public static class LambdasServiceCollectionExtensions
         }
     }
 
-    /// <summary><see cref="AggregatorFunction"/> and what it needs; table names from <c>Cumin:Tables</c>.</summary>
+    /// <summary>
+    /// <see cref="AggregatorFunction"/> and what it needs: the database (<see cref="AddLambdasDatabase"/>), table names
+    /// from <c>Cumin:Tables</c>. The one registration of the aggregator: its Lambda entry point
+    /// (<see cref="FunctionServices"/>) and the local runner both use it.
+    /// </summary>
     public static IServiceCollection AddAggregator(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddTableOptions(configuration);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddLambdasDatabase(configuration);
+        services.AddOptions<TableOptions>().Bind(configuration.GetSection(TableOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ProjectCountsStore>();
-        services.TryAddSingleton(sp => new AggregatorFunction(
-            sp.GetRequiredService<ProjectCountsStore>(),
-            sp.GetRequiredService<IOptions<TableOptions>>(),
-            sp.GetRequiredService<ILogger<AggregatorFunction>>()));
+        services.TryAddSingleton<AggregatorFunction>();
         return services;
     }
-
-    /// <summary>
-    /// The local event-source runner (options from <c>Cumin:Runner</c>). Register mappings on the returned builder:
-    /// <c>.AddStreamEventSource&lt;AggregatorFunction&gt;(TableNames.Tasks)</c>.
-    /// </summary>
-    public static EventSourceRunnerBuilder AddEventSourceRunner(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddTableOptions(configuration);
-        services.AddOptions<EventSourceRunnerOptions>()
-            .Bind(configuration.GetSection(EventSourceRunnerOptions.SectionName))
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EventSourceRunnerOptions>, EventSourceRunnerOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
-        // The SDK finds its endpoint (AWS_ENDPOINT_URL_DYNAMODB), region and credentials by itself.
-        services.TryAddSingleton<IAmazonDynamoDB>(_ => new AmazonDynamoDBClient());
-        services.TryAddSingleton(sp => new DynamoDbStreamsClient(new DynamoDbStreamsClientOptions(), timeProvider: sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<StreamCheckpointStore>();
-        // Hosted services start in registration order: the schema exists before the first poll.
-        services.AddHostedService<LambdasDatabaseMigrator>();
-        services.AddHostedService<StreamEventSourceRunner>();
-        return new EventSourceRunnerBuilder(services);
-    }
-
-    private static void AddTableOptions(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddOptions<TableOptions>().Bind(configuration.GetSection(TableOptions.Section));
-}
-
-/// <summary>Registers (table → function) pairs with the local event-source runner.</summary>
-public sealed class EventSourceRunnerBuilder(IServiceCollection services)
-{
-    /// <summary>
-    /// Users' export jobs worked at once per shard (the jobs table's partition key is the user): one user's queued exports
-    /// never hold up another's by more than the one export running. deploy/cumin.yaml's exporter mapping has the same.
-    /// </summary>
-    public const int ExporterParallelizationFactor = 10;
-
-    public IServiceCollection Services { get; } = services;
-
-    /// <summary>The exporter on the jobs table, several users at once (<see cref="ExporterParallelizationFactor"/>).</summary>
-    public EventSourceRunnerBuilder AddExporterEventSource() =>
-        AddStreamEventSource<Export.ExporterFunction>(TableNames.Jobs, parallelizationFactor: ExporterParallelizationFactor);
-
-    /// <summary>
-    /// Feeds the stream of table <c>{Cumin:Tables:Prefix}{table}</c> to <typeparamref name="TFunction"/>, resolved
-    /// from the container (registered as a singleton here unless already registered). Checkpoints are kept under
-    /// <paramref name="name"/>, by default the function's type name. <paramref name="parallelizationFactor"/> above 1
-    /// works that many partition keys of a shard at once, each key in order (the template's mapping says the same).
-    /// </summary>
-    public EventSourceRunnerBuilder AddStreamEventSource<TFunction>(string table, string? name = null, int parallelizationFactor = 1)
-        where TFunction : class, IStreamEventFunction
-    {
-        ArgumentException.ThrowIfNullOrEmpty(table);
-        ArgumentOutOfRangeException.ThrowIfLessThan(parallelizationFactor, 1);
-        Services.TryAddSingleton<TFunction>();
-        Services.AddSingleton(new EventSourceMapping(name ?? typeof(TFunction).Name, table, sp => sp.GetRequiredService<TFunction>(), parallelizationFactor));
-        return this;
-    }
-}
-
-/// <summary>Applies the EF Core migrations as the runner starts, when <c>Cumin:Runner:MigrateOnStart</c> is true.</summary>
-internal sealed class LambdasDatabaseMigrator(IServiceProvider services, IOptions<EventSourceRunnerOptions> options) : IHostedService
-{
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        if (options.Value.MigrateOnStart)
-        {
-            await services.MigrateLambdasDatabaseAsync(cancellationToken);
-        }
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

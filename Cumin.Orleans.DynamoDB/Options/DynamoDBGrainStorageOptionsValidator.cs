@@ -63,10 +63,11 @@ public sealed partial class DynamoDBGrainStorageOptionsValidator(DynamoDBGrainSt
         foreach (var group in mappings.Where(x => x.Mapping is not null).GroupBy(x => options.TablePrefix + x.Mapping.TableName, StringComparer.Ordinal))
         {
             var shapes = group.Select(x => (x.Mapping.PartitionKeyName, SortKey: x.Mapping.SortKeyName ?? string.Empty,
-                Stream: x.Mapping.StreamViewType ?? string.Empty, Ttl: x.Mapping.TimeToLiveAttribute ?? string.Empty)).Distinct().Count();
+                Stream: x.Mapping.StreamViewType ?? string.Empty, Ttl: x.Mapping.TimeToLiveAttribute ?? string.Empty,
+                Indexes: IndexShape(x.Mapping))).Distinct().Count();
             if (shapes > 1)
             {
-                yield return $"{string.Join(", ", group.Select(x => x.Where))} share table '{group.Key}' but differ in key names, stream or TTL.";
+                yield return $"{string.Join(", ", group.Select(x => x.Where))} share table '{group.Key}' but differ in key names, stream, TTL or indexes.";
             }
         }
     }
@@ -124,7 +125,88 @@ public sealed partial class DynamoDBGrainStorageOptionsValidator(DynamoDBGrainSt
         {
             yield return $"TimeToLiveAttribute '{ttlAttribute}' collides with a key attribute or the etag attribute.";
         }
+
+        foreach (var error in ValidateIndexes(mapping))
+        {
+            yield return error;
+        }
     }
+
+    private static IEnumerable<string> ValidateIndexes(DynamoDBTableMapping mapping)
+    {
+        var indexes = mapping.LocalSecondaryIndexes.Select(i => (Index: i, Local: true))
+            .Concat(mapping.GlobalSecondaryIndexes.Select(i => (Index: i, Local: false))).ToList();
+        if (mapping.LocalSecondaryIndexes.Count > 5)
+        {
+            yield return "a table has at most 5 local secondary indexes.";
+        }
+
+        if (mapping.GlobalSecondaryIndexes.Count > 20)
+        {
+            yield return "a table has at most 20 global secondary indexes.";
+        }
+
+        foreach (var duplicate in indexes.GroupBy(x => x.Index?.IndexName, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            yield return $"index name '{duplicate.Key}' is used twice.";
+        }
+
+        foreach (var (index, local) in indexes)
+        {
+            if (index is null)
+            {
+                yield return "an index is null.";
+                continue;
+            }
+
+            var what = $"{(local ? "local" : "global")} index '{index.IndexName}'";
+            if (!IndexNamePattern().IsMatch(index.IndexName))
+            {
+                yield return $"{what}: the name is not a DynamoDB index name (3 to 255 of a-z, A-Z, 0-9, '_', '-', '.').";
+            }
+
+            if (local)
+            {
+                if (string.IsNullOrEmpty(mapping.SortKeyName))
+                {
+                    yield return $"{what}: a local index needs a table with a sort key.";
+                }
+
+                if (!string.IsNullOrEmpty(index.PartitionKeyName) && index.PartitionKeyName != mapping.PartitionKeyName)
+                {
+                    yield return $"{what}: a local index shares the table's partition key; leave PartitionKeyName empty.";
+                }
+
+                if (string.IsNullOrEmpty(index.SortKeyName))
+                {
+                    yield return $"{what}: a local index needs a SortKeyName.";
+                }
+            }
+            else if (string.IsNullOrEmpty(index.PartitionKeyName))
+            {
+                yield return $"{what}: a global index needs a PartitionKeyName.";
+            }
+
+            string?[] keys = local ? [index.SortKeyName] : [index.PartitionKeyName, index.SortKeyName];
+            if (keys.Contains(DynamoDBGrainStorageOptions.ETagAttributeName, StringComparer.Ordinal))
+            {
+                yield return $"{what}: a key attribute collides with the provider's etag attribute.";
+            }
+
+            if (local && index.SortKeyName == mapping.SortKeyName)
+            {
+                yield return $"{what}: its sort key is the table's own.";
+            }
+        }
+    }
+
+    /// <summary>The indexes of a mapping as one comparable string, so mappings sharing a table can be compared.</summary>
+    private static string IndexShape(DynamoDBTableMapping mapping) =>
+        string.Join(";", mapping.LocalSecondaryIndexes.Select(i => $"L:{i?.IndexName}:{i?.SortKeyName}").Order(StringComparer.Ordinal)
+            .Concat(mapping.GlobalSecondaryIndexes.Select(i => $"G:{i?.IndexName}:{i?.PartitionKeyName}:{i?.SortKeyName}").Order(StringComparer.Ordinal)));
+
+    [GeneratedRegex("^[a-zA-Z0-9_.-]{3,255}$")]
+    private static partial Regex IndexNamePattern();
 
     [GeneratedRegex("^[a-zA-Z0-9_.-]{3,255}$")]
     private static partial Regex TableNamePattern();

@@ -44,4 +44,13 @@ public sealed class DynamoDBTableMapping
     /// etag sequence survives the clear; reading it gives a fresh default state with <c>RecordExists</c> false.
     /// </summary>
     public bool DeleteStateOnClear { get; set; }
+
+    /// <summary>
+    /// Local secondary indexes (same partition key, another sort key; strongly consistent reads). They can only be made
+    /// with the table: a table that exists without one fails silo start, saying so, rather than every later query.
+    /// </summary>
+    public IList<DynamoDBIndex> LocalSecondaryIndexes { get; } = [];
+
+    /// <summary>Global secondary indexes (their own keys; eventually consistent). Missing ones are added to an existing table.</summary>
+    public IList<DynamoDBIndex> GlobalSecondaryIndexes { get; } = [];
 }

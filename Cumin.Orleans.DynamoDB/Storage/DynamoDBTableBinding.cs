@@ -31,7 +31,13 @@ internal sealed class DynamoDBTableBinding
         TimeToLive = TimeToLiveAttribute is null ? null : mapping.TimeToLive;
         _providerWrittenTtlAttribute = TimeToLive is null ? null : TimeToLiveAttribute;
         DeleteStateOnClear = mapping.DeleteStateOnClear;
+        LocalSecondaryIndexes = [.. mapping.LocalSecondaryIndexes];
+        GlobalSecondaryIndexes = [.. mapping.GlobalSecondaryIndexes];
     }
+
+    public IReadOnlyList<DynamoDBIndex> LocalSecondaryIndexes { get; }
+
+    public IReadOnlyList<DynamoDBIndex> GlobalSecondaryIndexes { get; }
 
     public string TableName { get; }
 

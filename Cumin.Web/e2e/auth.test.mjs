@@ -1,7 +1,7 @@
 // Register, sign in, sign out, deep links, and what the API's own prefixes answer a browser.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { BASE, assertAccessible, assertNoPageProblems, launch, newIdentity, person, projectWithTasks, registeredUser, signInThroughUi } from "./harness.mjs";
+import { BASE, assertAccessible, assertNoPageProblems, eventually, launch, newIdentity, person, projectWithTasks, registeredUser, signInThroughUi } from "./harness.mjs";
 
 let browser;
 before(async () => (browser = await launch()));
@@ -61,6 +61,26 @@ test("a wrong password gets one message that does not say which part was wrong; 
   await page.reload();
   await page.getByRole("button", { name: "Sign in" }).waitFor();
   assertNoPageProblems(context);
+  await context.close();
+});
+
+test("too many failed sign-ins get a 429 that says when to try again", async () => {
+  const user = await registeredUser("Grace");
+  const context = await person(browser);
+  const page = await context.newPage();
+  const statuses = [];
+  page.on("response", (response) => new URL(response.url()).pathname === "/auth/login" && statuses.push(response.status()));
+  await page.goto("/");
+  // The test stack allows three failed logins per e-mail address and client a minute (scripts/web.sh).
+  for (let attempt = 1; attempt <= 4; attempt++) {
+    await signInThroughUi(page, { ...user, password: `wrong ${attempt}` });
+    await page.getByRole("alert").waitFor();
+    await eventually(async () => statuses.length === attempt, { message: `answer to attempt ${attempt}` });
+  }
+  assert.deepEqual(statuses, [401, 401, 401, 429]);
+  const message = (await page.getByRole("alert").textContent()).trim();
+  assert.match(message, /^Too many attempts\. Try again in \d+ (second|seconds|minute|minutes)\.$/);
+  assert.equal(await page.getByRole("button", { name: "Sign in" }).count(), 1, "still on the sign-in form");
   await context.close();
 });
 

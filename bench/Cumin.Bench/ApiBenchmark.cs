@@ -1,9 +1,7 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 
@@ -176,14 +174,6 @@ internal static partial class ApiBenchmark
         return baseline;
     }
 
-    private static string Rounds(List<WrkResult> rounds) =>
-        string.Join(", ", rounds.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.RequestsPerSecond:N0} ({r.P99Ms:N1})")));
-
-    private static WrkResult Median(List<WrkResult> rounds) =>
-        rounds.OrderBy(r => r.RequestsPerSecond).ElementAt(rounds.Count / 2);
-
-    private sealed record WrkResult(double RequestsPerSecond, double P50Ms, double P99Ms, int Errors, long Requests);
-
     /// <summary>The sum of the stored versions of a project's tasks, read from DynamoDB itself.</summary>
     private static async Task<long> StoredVersionsAsync(string table, string projectId)
     {
@@ -208,139 +198,6 @@ internal static partial class ApiBenchmark
         return sum;
     }
 
-    private static async Task<WrkResult> RunWrkAsync(string work, string script, Uri api, int connections, int seconds)
-    {
-        var start = new ProcessStartInfo("wrk", ["-t2", $"-c{connections}", $"-d{seconds}s", "--latency", "-s", Path.Combine(work, script), api.ToString()])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var wrk = Process.Start(start) ?? throw new InvalidOperationException("wrk did not start");
-        var output = await wrk.StandardOutput.ReadToEndAsync();
-        await wrk.WaitForExitAsync();
-        if (wrk.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"wrk failed: {await wrk.StandardError.ReadToEndAsync()}");
-        }
-
-        var rps = double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
-        var errors = NonSuccess().Match(output) is { Success: true } m ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
-        errors += SocketErrors().Match(output) is { Success: true } s ? s.Groups.Values.Skip(1).Sum(g => int.Parse(g.Value, CultureInfo.InvariantCulture)) : 0;
-        var requests = long.Parse(RequestCount().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
-        return new WrkResult(rps, Percentile(output, "50"), Percentile(output, "99"), errors, requests);
-    }
-
-    private static double Percentile(string output, string percent)
-    {
-        var match = Regex.Match(output, $@"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", RegexOptions.Multiline);
-        var value = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-        return match.Groups[2].Value switch { "us" => value / 1000, "s" => value * 1000, _ => value };
-    }
-
-    private enum RawWrite
-    {
-        /// <summary>A conditional PutItem of the whole task item: the write a PATCH makes through our provider.</summary>
-        Put,
-
-        /// <summary>A conditional UpdateItem setting the changed attributes.</summary>
-        Update,
-    }
-
-    /// <summary>
-    /// What DynamoDB Local itself sustains for a conditional write of one task-sized item, with as many concurrent
-    /// writers as the HTTP test has connections, on as many items as the PATCHes write, in the same `tasks` table.
-    /// </summary>
-    private static async Task<double> RawConditionalWritesAsync(RawWrite kind, string table, int writers, int items, int seconds)
-    {
-        // Spread over as many items as the PATCHes are, each writer cycling through items of its own: DynamoDB Local
-        // is slower when the same few items are rewritten back to back, so fewer items would understate it.
-        var perWriter = Math.Max(1, (items + writers - 1) / writers);
-        using var dynamo = new AmazonDynamoDBClient(new AmazonDynamoDBConfig { MaxConnectionsPerServer = null });
-        var partition = $"bench-raw-{Guid.NewGuid():N}";
-        try
-        {
-            var counts = new long[writers];
-            using var stop = new CancellationTokenSource();
-            var deadline = Stopwatch.StartNew();
-            var workers = Enumerable.Range(0, writers).Select(async w =>
-            {
-                var etags = new long[perWriter];
-                for (var turn = 0; !stop.IsCancellationRequested; turn++)
-                {
-                    var slot = turn % perWriter;
-                    var sk = $"task-{w:D3}-{slot:D3}";
-                    var etag = etags[slot];
-                    var next = (etag + 1).ToString(CultureInfo.InvariantCulture);
-                    var now = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
-                    var title = $"renamed {w} {etag}";
-                    var condition = etag == 0 ? "attribute_not_exists(etag)" : "etag = :etag";
-                    var values = new Dictionary<string, AttributeValue>();
-                    if (etag > 0)
-                    {
-                        values[":etag"] = new() { N = etag.ToString(CultureInfo.InvariantCulture) };
-                    }
-
-                    if (kind == RawWrite.Put)
-                    {
-                        await dynamo.PutItemAsync(new PutItemRequest
-                        {
-                            TableName = table,
-                            Item = new()
-                            {
-                                ["pk"] = new() { S = partition },
-                                ["sk"] = new() { S = sk },
-                                ["id"] = new() { S = sk },
-                                ["projectId"] = new() { S = partition },
-                                ["title"] = new() { S = title },
-                                ["description"] = new() { S = "Collect the numbers from every team and write the summary." },
-                                ["status"] = new() { S = "todo" },
-                                ["priority"] = new() { S = "medium" },
-                                ["createdAt"] = new() { S = now },
-                                ["updatedAt"] = new() { S = now },
-                                ["version"] = new() { N = next },
-                                ["etag"] = new() { N = next },
-                            },
-                            ConditionExpression = condition,
-                            ExpressionAttributeValues = values.Count > 0 ? values : null,
-                        });
-                    }
-                    else
-                    {
-                        values[":next"] = new() { N = next };
-                        values[":title"] = new() { S = title };
-                        values[":now"] = new() { S = now };
-                        await dynamo.UpdateItemAsync(new UpdateItemRequest
-                        {
-                            TableName = table,
-                            Key = new() { ["pk"] = new() { S = partition }, ["sk"] = new() { S = sk } },
-                            UpdateExpression = "SET etag = :next, title = :title, updatedAt = :now, version = :next",
-                            ConditionExpression = condition,
-                            ExpressionAttributeValues = values,
-                        });
-                    }
-
-                    etags[slot] = etag + 1;
-                    if (deadline.Elapsed > TimeSpan.FromSeconds(1))
-                    {
-                        counts[w]++;
-                    }
-                }
-            }).ToList();
-            await Task.Delay(TimeSpan.FromSeconds(seconds + 1));
-            await stop.CancelAsync();
-            await Task.WhenAll(workers);
-            return counts.Sum() / (deadline.Elapsed.TotalSeconds - 1);
-        }
-        finally
-        {
-            await Task.WhenAll(Enumerable.Range(0, writers * perWriter).Select(i => dynamo.DeleteItemAsync(new DeleteItemRequest
-            {
-                TableName = table,
-                Key = new() { ["pk"] = new() { S = partition }, ["sk"] = new() { S = $"task-{i / perWriter:D3}-{i % perWriter:D3}" } },
-            })));
-        }
-    }
-
     private static int Option(IReadOnlyList<string> args, string name, int fallback)
     {
         for (var i = 0; i + 1 < args.Count; i++)
@@ -353,16 +210,4 @@ internal static partial class ApiBenchmark
 
         return fallback;
     }
-
-    [GeneratedRegex(@"(\d+) requests in ")]
-    private static partial Regex RequestCount();
-
-    [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
-    private static partial Regex RequestsPerSecond();
-
-    [GeneratedRegex(@"Non-2xx or 3xx responses:\s+(\d+)")]
-    private static partial Regex NonSuccess();
-
-    [GeneratedRegex(@"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")]
-    private static partial Regex SocketErrors();
 }

@@ -6,6 +6,9 @@ using Cumin.Bench;
 //   api [--connections 32] [--seconds 15] [--tasks 200] [--warmup 20]      GET/PATCH of a task through the running API, and a bare baseline
 //   counts [--changes 1000] [--projects 50] [--workers 10] [--burst 2000]  lag from PATCH to the count in GET /api/projects
 //   export                                                                 POST to SignalR notification, exporter memory (1k/10k/100k)
+//   board [--tasks 1000] [--movers 16] [--seconds 10] [--loads 50]         board load, list throughput, moves vs PATCHes, storage calls per move, 404 flood, 1,000 projects, memory per task
+//   dynamodb-proxy PORT TARGET                                             the request-counting DynamoDB forwarder the board benchmark puts before the silo
+//   faults [dynamodb|postgres|fauxqs|runner ...]                        outages under a mixed load: answers classified, writes and counts checked
 //   login [--rounds 15]                                                    a login's password check at 100,000 and 210,000 iterations, and through the API
 // One class per benchmark; add a case here to add one.
 var command = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "storage";
@@ -23,9 +26,15 @@ switch (command)
         return await CountsBenchmark.RunAsync(rest);
     case "export":
         return await ExportBenchmark.RunAsync(rest);
+    case "board":
+        return await BoardBenchmark.RunAsync(rest);
+    case "dynamodb-proxy":
+        return await DynamoDBCountingProxy.RunAsync(rest);
     case "login":
         return await LoginBenchmark.RunAsync(rest);
+    case "faults":
+        return await FaultsBenchmark.RunAsync(rest);
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{command}'. Known: storage, storage-cpu, api, counts, export, login.");
+        Console.Error.WriteLine($"Unknown benchmark '{command}'. Known: storage, storage-cpu, api, counts, export, login, board, dynamodb-proxy, faults.");
         return 2;
 }

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Cumin.Orleans.DynamoDB;
@@ -134,16 +132,9 @@ public static class StorageBenchmark
         builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans", LogLevel.Error);
         builder.Services.AddSingleton<IAmazonDynamoDB>(client);
         builder.UseOrleans(silo => silo
-            .UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort())
+            .UseLocalhostClustering(siloPort: ChildProcesses.FreePort(), gatewayPort: ChildProcesses.FreePort())
             .AddDynamoDBGrainStorage(StorageName, options => ConfigureStorage(options, prefix)));
         return builder.Build();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task DeleteTablesAsync(AmazonDynamoDBClient client, string prefix)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -9,6 +10,15 @@ namespace Cumin.Api.Tests;
 [Collection(ApiCollection.Name)]
 public sealed class AccessTokenTests(ApiFixture fixture)
 {
+    [Fact]
+    public void The_API_does_not_start_with_a_signing_key_shorter_than_32_bytes()
+    {
+        var refused = Assert.Throws<OptionsValidationException>(() =>
+            fixture.Api.WithSettings(new Dictionary<string, string?> { ["Cumin:Auth:SigningKey"] = "too-short" }));
+
+        Assert.Contains("Cumin:Auth:SigningKey must be set to at least 32 bytes.", refused.Failures);
+    }
+
     public static TheoryData<string> BadTokenKinds => ["expired", "tampered", "alg-none", "wrong-key", "refresh-token", "wrong-type", "garbage"];
 
     [Theory]

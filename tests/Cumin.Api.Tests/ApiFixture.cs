@@ -4,6 +4,7 @@ using System.Text.Json;
 using Cumin.Lambdas;
 using Cumin.Lambdas.Export;
 using Cumin.Lambdas.Hosting;
+using Cumin.Lambdas.LocalRunner;
 using Cumin.Silo;
 using Cumin.Testing;
 using Microsoft.AspNetCore.Hosting;
@@ -46,8 +47,11 @@ public class ApiFixture : IAsyncLifetime
         Settings["Cumin:Orleans:Dashboard"] = "false";
         Settings["ConnectionStrings:Postgres"] = await LocalStack.CreateDatabaseAsync("api");
         Settings["Cumin:Auth:SigningKey"] = SigningKey;
+        // Small, so a test reaches the bound of one list request's work with a few hundred tasks, not ten thousand.
+        Settings["Cumin:Board:ScanLimit"] = "100";
         // The tests register and log in many users from one address; the limits themselves are tested with low values.
         Settings["Cumin:RateLimits:AuthPerClientPerMinute"] = "100000";
+        Settings["Cumin:RateLimits:RefreshPerClientPerMinute"] = "100000";
         Settings["Cumin:RateLimits:LoginFailuresPerEmailAndClientPerMinute"] = "1000";
         Settings["Cumin:RateLimits:LoginFailuresPerEmailPerMinute"] = "10000";
         Settings["Cumin:RateLimits:AddMemberPerUserPerMinute"] = "10000";
@@ -76,7 +80,7 @@ public class ApiFixture : IAsyncLifetime
     /// <summary>False: no exporter runs, so exports stay pending (the export quota's tests).</summary>
     protected virtual bool WithRunner => true;
 
-    /// <summary>The Lambdas' local event-source runner with the exporter on the jobs table, as Cumin.Lambdas' Program wires it.</summary>
+    /// <summary>The Lambdas' local event-source runner with the exporter on the jobs table, as Cumin.Lambdas.LocalRunner's Program wires it.</summary>
     private static IHost BuildRunner(IReadOnlyDictionary<string, string?> settings)
     {
         var runner = Host.CreateApplicationBuilder();

@@ -126,4 +126,21 @@ public sealed class AuthTests(ApiFixture fixture)
         await HttpAssert.ProblemAsync(third, HttpStatusCode.TooManyRequests);
         Assert.True(third.Headers.Contains("Retry-After"));
     }
+
+    /// <summary>Issue 12, finding 8: every refresh names a user to activate, so random ones from one address are bounded.</summary>
+    [Fact]
+    public async Task Refresh_is_rate_limited_per_client_address()
+    {
+        await using var limited = fixture.Api.WithSettings(new Dictionary<string, string?> { ["Cumin:RateLimits:RefreshPerClientPerMinute"] = "2" });
+        var client = limited.Client();
+        for (var i = 0; i < 2; i++)
+        {
+            await HttpAssert.ProblemAsync(
+                await client.PostAsJsonAsync("/auth/refresh", new { refreshToken = $"made-up-{Guid.NewGuid():N}" }), HttpStatusCode.Unauthorized);
+        }
+
+        var third = await client.PostAsJsonAsync("/auth/refresh", new { refreshToken = $"made-up-{Guid.NewGuid():N}" });
+        await HttpAssert.ProblemAsync(third, HttpStatusCode.TooManyRequests);
+        Assert.True(int.Parse(third.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture) >= 1);
+    }
 }

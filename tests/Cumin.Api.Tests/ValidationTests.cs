@@ -160,4 +160,31 @@ public sealed class ValidationTests(ApiFixture fixture)
         var user = await fixture.NewUserAsync();
         await HttpAssert.ProblemAsync(await user.Client.GetAsync(path), HttpStatusCode.NotFound);
     }
+
+    [Theory]
+    [InlineData("PATCH", "/api/projects/a%2Fb", """{"name":"x"}""")]
+    [InlineData("DELETE", "/api/projects/a%2Fb", null)]
+    [InlineData("POST", "/api/projects/a%2Fb/members", """{"email":"ada@example.com","role":"viewer"}""")]
+    [InlineData("DELETE", "/api/projects/x/members/a%2Fb", null)]
+    [InlineData("POST", "/api/projects/a%2Fb/tasks", """{"title":"x"}""")]
+    [InlineData("DELETE", "/api/projects/x/tasks/a%2Fb", null)]
+    [InlineData("GET", "/api/projects/a%2Fb/labels", null)]
+    [InlineData("DELETE", "/api/projects/x/labels/a%2Fb", null)]
+    [InlineData("GET", "/api/projects/x/tasks/a%2Fb/comments", null)]
+    [InlineData("DELETE", "/api/projects/x/tasks/y/comments/a%2Fb", null)]
+    [InlineData("POST", "/api/projects/a%2Fb/exports", null)]
+    [InlineData("GET", "/api/exports/a%2Fb", null)]
+    public async Task Every_route_answers_an_id_that_could_escape_its_grain_key_with_404(string method, string path, string? json)
+    {
+        var user = await fixture.NewUserAsync();
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        }
+
+        await HttpAssert.ProblemAsync(await user.Client.SendAsync(request), HttpStatusCode.NotFound);
+        var projects = await HttpAssert.OkAsync(await user.Client.GetAsync("/api/projects"));
+        Assert.Equal(0, projects.GetProperty("items").GetArrayLength());
+    }
 }

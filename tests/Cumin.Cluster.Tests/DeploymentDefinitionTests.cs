@@ -14,7 +14,7 @@ namespace Cumin.Cluster.Tests;
 /// </summary>
 public sealed partial class DeploymentDefinitionTests
 {
-    private static readonly string[] Programs = ["Cumin.Silo", "Cumin.Api", "Cumin.Lambdas"];
+    private static readonly string[] Programs = ["Cumin.Silo", "Cumin.Api", "Cumin.Lambdas.LocalRunner"];
 
     private static readonly YamlMappingNode Compose = Yaml.Load(Repository.PathOf("docker-compose.yml"));
 
@@ -72,9 +72,16 @@ public sealed partial class DeploymentDefinitionTests
         var apiPort = api.Get("environment").Merged()["ASPNETCORE_HTTP_PORTS"].Scalar();
         Assert.Contains(apiPort, api.Get("expose").Items().Select(i => i.Scalar()));
 
+        // The one template make cluster renders too, rendered by the image's entrypoint into /etc/nginx/nginx.conf.
         var nginxService = Compose.Get("services").Get("nginx")!;
         var mount = nginxService.Get("volumes").Items().Single().Scalar()!.Split(':');
-        var nginx = File.ReadAllText(Repository.PathOf(mount[0]));
+        Assert.Equal("./" + NginxTemplate.RelativePath, mount[0]);
+        Assert.Equal("/etc/nginx/templates/nginx.conf.template", mount[1]);
+        var nginxEnvironment = nginxService.Get("environment").Merged().ToDictionary(e => e.Key, e => e.Value.Scalar()!);
+        Assert.Equal("/etc/nginx", nginxEnvironment["NGINX_ENVSUBST_OUTPUT_DIR"]);
+        var filter = new Regex(nginxEnvironment["NGINX_ENVSUBST_FILTER"]);
+        var nginx = NginxTemplate.Render(nginxEnvironment.Where(e => filter.IsMatch(e.Key)));
+        Assert.DoesNotContain("${CUMIN_", nginx, StringComparison.Ordinal);
         var upstreamPorts = UpstreamServer().Matches(nginx).Select(m => m.Groups["port"].Value).Distinct().ToList();
         Assert.Equal([apiPort!], upstreamPorts);
         var listen = ListenPort().Match(nginx).Groups["port"].Value;
@@ -112,7 +119,7 @@ public sealed partial class DeploymentDefinitionTests
         }
 
         Assert.Equal("FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build", froms[0]);
-        Assert.Equal(project == "Cumin.Lambdas" ? "FROM mcr.microsoft.com/dotnet/runtime:10.0" : "FROM mcr.microsoft.com/dotnet/aspnet:10.0", froms[^1]);
+        Assert.Equal(project == "Cumin.Lambdas.LocalRunner" ? "FROM mcr.microsoft.com/dotnet/runtime:10.0" : "FROM mcr.microsoft.com/dotnet/aspnet:10.0", froms[^1]);
 
         var publish = lines.Single(l => l.Contains("dotnet publish", StringComparison.Ordinal));
         Assert.Contains($" {project}/{project}.csproj ", publish, StringComparison.Ordinal);
@@ -236,25 +243,67 @@ public sealed partial class DeploymentDefinitionTests
     }
 
     [Fact]
-    public void Template_tables_and_streams_are_the_shared_contract()
+    public void Template_tables_streams_and_indexes_are_the_ones_the_silo_creates()
     {
+        // The silo's own mappings (what it creates on DynamoDB Local), against what the template declares for AWS.
+        var storage = new Cumin.Orleans.DynamoDB.DynamoDBGrainStorageOptions();
+        Cumin.Silo.SiloHost.ConfigureTables(storage);
         var resources = Template.Get("Resources")!;
-        var expected = new Dictionary<string, (string Name, string? Stream, bool SortKey)>
+        var tables = resources.Entries().Where(r => r.Value.Get("Type").Scalar() == "AWS::DynamoDB::Table")
+            .ToDictionary(r => r.Value.Get("Properties").Get("TableName").Scalar()!, r => r.Value.Get("Properties")!);
+        var mapped = storage.Tables.Values.DistinctBy(m => m.TableName).ToList();
+        Assert.Equal(mapped.Select(m => "${TablePrefix}" + m.TableName).Order(), tables.Keys.Order());
+        Assert.Contains(mapped, m => m.TableName == "tasks" && m.LocalSecondaryIndexes.Count == 1 && m.GlobalSecondaryIndexes.Count == 1);
+
+        foreach (var mapping in mapped)
         {
-            ["UsersTable"] = ("users", null, false),
-            ["EmailsTable"] = ("emails", null, false),
-            ["ProjectsTable"] = ("projects", "KEYS_ONLY", false),
-            ["TasksTable"] = ("tasks", "NEW_AND_OLD_IMAGES", true),
-            ["JobsTable"] = ("jobs", "NEW_IMAGE", true),
-        };
-        foreach (var (resource, (name, stream, sortKey)) in expected)
-        {
-            var properties = resources.Get(resource).Get("Properties")!;
-            Assert.Equal("${TablePrefix}" + name, properties.Get("TableName").Scalar());
-            Assert.Equal(stream, properties.Get("StreamSpecification").Get("StreamViewType").Scalar());
-            Assert.Equal(sortKey ? ["pk", "sk"] : ["pk"], properties.Get("KeySchema").Items().Select(k => k.Get("AttributeName").Scalar()));
+            var properties = tables["${TablePrefix}" + mapping.TableName];
+            var where = mapping.TableName;
+            Assert.Equal(mapping.StreamViewType, properties.Get("StreamSpecification").Get("StreamViewType").Scalar());
+            Assert.Equal(KeySchema(mapping.PartitionKeyName, mapping.SortKeyName), KeySchema(properties.Get("KeySchema")));
+            Assert.Equal(
+                mapping.LocalSecondaryIndexes.Select(i => Index(i.IndexName, KeySchema(mapping.PartitionKeyName, i.SortKeyName))).Order().ToList(),
+                Indexes(properties.Get("LocalSecondaryIndexes")));
+            Assert.Equal(
+                mapping.GlobalSecondaryIndexes.Select(i => Index(i.IndexName, KeySchema(i.PartitionKeyName!, i.SortKeyName))).Order().ToList(),
+                Indexes(properties.Get("GlobalSecondaryIndexes")));
+            // Every key of the table and of its indexes is declared, as strings, and nothing else is.
+            var keys = new[] { mapping.PartitionKeyName, mapping.SortKeyName }
+                .Concat(mapping.LocalSecondaryIndexes.Concat(mapping.GlobalSecondaryIndexes).SelectMany(i => new[] { i.PartitionKeyName, i.SortKeyName }))
+                .OfType<string>().Distinct().Order().ToList();
+            var declared = properties.Get("AttributeDefinitions").Items().ToList();
+            Assert.True(keys.SequenceEqual(declared.Select(d => d.Get("AttributeName").Scalar()!).Order()), $"{where}: attribute definitions");
+            Assert.All(declared, d => Assert.Equal("S", d.Get("AttributeType").Scalar()));
         }
+
+        // The silo may use every table it maps, and query the indexes.
+        var silo = resources.Entries().Single(r => r.Key == "SiloTaskRole").Value.Get("Properties").Get("Policies").Items()
+            .SelectMany(p => p.Get("PolicyDocument").Get("Statement").Items()).ToList();
+        var granted = silo.SelectMany(statement => statement.Get("Resource") is YamlSequenceNode list ? list.Children : [statement.Get("Resource")!])
+            .Select(r => r.Scalar() ?? "").ToHashSet();
+        foreach (var (name, resource) in resources.Entries().Where(r => r.Value.Get("Type").Scalar() == "AWS::DynamoDB::Table"))
+        {
+            Assert.Contains($"{name}.Arn", granted);
+        }
+
+        Assert.Contains("${TasksTable.Arn}/index/*", granted);
     }
+
+    private static List<(string Name, string Type)> KeySchema(string partitionKey, string? sortKey) =>
+        sortKey is null ? [(partitionKey, "HASH")] : [(partitionKey, "HASH"), (sortKey, "RANGE")];
+
+    private static List<(string Name, string Type)> KeySchema(YamlNode? schema) =>
+        [.. schema.Items().Select(k => (k.Get("AttributeName").Scalar()!, k.Get("KeyType").Scalar()!))];
+
+    private static List<string> Indexes(YamlNode? indexes) =>
+        [.. indexes.Items().Select(i =>
+        {
+            Assert.Equal("ALL", i.Get("Projection").Get("ProjectionType").Scalar());
+            return Index(i.Get("IndexName").Scalar()!, KeySchema(i.Get("KeySchema")));
+        }).Order()];
+
+    private static string Index(string name, List<(string Name, string Type)> keys) =>
+        $"{name}: {string.Join(", ", keys.Select(k => $"{k.Name} {k.Type}"))}";
 
     [Fact]
     public void Template_lambdas_name_real_handlers_get_only_configuration_they_read_and_the_exporter_sees_inserts_only()
@@ -291,6 +340,12 @@ public sealed partial class DeploymentDefinitionTests
         Assert.Equal(
             ["ProjectsTable.StreamArn", "TasksTable.StreamArn"],
             mappings.Where(m => m.Get("FunctionName").Scalar() == "AggregatorFunction").Select(m => m.Get("EventSourceArn").Scalar()).Order());
+        // The aggregator's records are retried until counted, in AWS as by the local runner.
+        Assert.All(
+            mappings.Where(m => m.Get("FunctionName").Scalar() == "AggregatorFunction"),
+            m => Assert.Equal(
+                Cumin.Lambdas.LocalRunner.EventSourceRunnerBuilder.AggregatorMaximumRetryAttempts.ToString(CultureInfo.InvariantCulture),
+                m.Get("MaximumRetryAttempts").Scalar()));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Net;
 using Cumin.Cluster.Tests.TestSupport;
+using Cumin.Testing;
 
 namespace Cumin.Cluster.Tests;
 

@@ -10,7 +10,7 @@ namespace Cumin.Cluster.Tests;
 /// </summary>
 public sealed partial class LaunchProfileTests
 {
-    public static TheoryData<string> Programs => ["Cumin.Silo", "Cumin.Api", "Cumin.Lambdas"];
+    public static TheoryData<string> Programs => ["Cumin.Silo", "Cumin.Api", "Cumin.Lambdas.LocalRunner"];
 
     private static readonly string StackScript = File.ReadAllText(Repository.PathOf("scripts", "stack.sh"));
 

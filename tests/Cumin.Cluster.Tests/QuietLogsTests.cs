@@ -44,7 +44,7 @@ public sealed class QuietLogsTests
 
         await using var silo = HostProcess.Start("quiet-silo", "Cumin.Silo", FreePort.Next(), environment);
         await silo.WaitUntilHealthyAsync("/health/live", TimeSpan.FromSeconds(120));
-        await using var runner = HostProcess.Start("quiet-runner", "Cumin.Lambdas", FreePort.Next(), environment);
+        await using var runner = HostProcess.Start("quiet-runner", "Cumin.Lambdas.LocalRunner", FreePort.Next(), environment);
         await using var api = HostProcess.Start("quiet-api", "Cumin.Api", FreePort.Next(), environment);
         await api.WaitUntilHealthyAsync("/health/ready", TimeSpan.FromSeconds(120));
 

@@ -53,17 +53,21 @@ public sealed partial class SecurityDefinitionTests
     [Fact]
     public void Start_up_outside_development_refuses_every_published_key_and_accepts_a_secret_one()
     {
+        var production = new AuthOptionsValidator(Environment(Environments.Production));
+        var development = new AuthOptionsValidator(Environment(Environments.Development));
         foreach (var key in PublishedSigningKeys.All)
         {
             var options = new AuthOptions { SigningKey = key };
-            var refused = Assert.Throws<InvalidOperationException>(() => options.Validate(Environment(Environments.Production)));
-            Assert.Contains("published", refused.Message, StringComparison.Ordinal);
-            options.Validate(Environment(Environments.Development));
+            var refused = production.Validate(null, options);
+            Assert.True(refused.Failed);
+            Assert.Contains("published", refused.FailureMessage, StringComparison.Ordinal);
+            Assert.True(development.Validate(null, options).Succeeded);
         }
 
-        new AuthOptions { SigningKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) }
-            .Validate(Environment(Environments.Production));
-        Assert.Throws<InvalidOperationException>(() => new AuthOptions { SigningKey = "short" }.Validate(Environment(Environments.Development)));
+        Assert.True(production.Validate(null, new AuthOptions { SigningKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) }).Succeeded);
+        var shortKey = development.Validate(null, new AuthOptions { SigningKey = "short" });
+        Assert.True(shortKey.Failed);
+        Assert.Contains("at least 32 bytes", shortKey.FailureMessage, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -84,7 +88,7 @@ public sealed partial class SecurityDefinitionTests
         Assert.Equal(address, api["Cumin__ForwardedHeaders__KnownProxies__0"].Scalar());
         var subnet = Compose.Get("networks").Get("default").Get("ipam").Get("config").Items().Single().Get("subnet").Scalar()!;
         Assert.True(System.Net.IPNetwork.Parse(subnet).Contains(System.Net.IPAddress.Parse(address!)));
-        Assert.Contains("proxy_set_header X-Forwarded-For $remote_addr;", File.ReadAllText(Repository.PathOf("deploy", "compose", "nginx.conf")), StringComparison.Ordinal);
+        Assert.Contains("proxy_set_header X-Forwarded-For $remote_addr;", NginxTemplate.Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -103,8 +107,11 @@ public sealed partial class SecurityDefinitionTests
     {
         var script = File.ReadAllText(Repository.PathOf("scripts", "cluster.sh"));
         Assert.Contains("Cumin__ForwardedHeaders__KnownProxies__0=127.0.0.1", script, StringComparison.Ordinal);
-        Assert.Contains("listen 127.0.0.1:", script, StringComparison.Ordinal);
-        Assert.Contains("proxy_set_header X-Forwarded-For \\$remote_addr;", script, StringComparison.Ordinal);
+        // It renders compose's template, listening on loopback only.
+        Assert.Contains($"text=\"$(<\"$STACK_ROOT/{NginxTemplate.RelativePath}\")\"", script, StringComparison.Ordinal);
+        Assert.Contains("[CUMIN_NGINX_LISTEN]=\"127.0.0.1:", script, StringComparison.Ordinal);
+        Assert.Contains("listen ${CUMIN_NGINX_LISTEN};", NginxTemplate.Text, StringComparison.Ordinal);
+        Assert.Contains("proxy_set_header X-Forwarded-For $remote_addr;", NginxTemplate.Text, StringComparison.Ordinal);
     }
 
     // ------------------------------------------------------------------ HTTPS (finding 6)
@@ -161,7 +168,7 @@ public sealed partial class SecurityDefinitionTests
         }
 
         Assert.Equal("false", Container("api")["Cumin__Orleans__ApplySchema"].Scalar());
-        foreach (var project in new[] { "Cumin.Silo", "Cumin.Api", "Cumin.Lambdas" })
+        foreach (var project in new[] { "Cumin.Silo", "Cumin.Api", "Cumin.Lambdas.LocalRunner" })
         {
             Assert.Contains(File.ReadAllLines(Repository.PathOf(project, "Dockerfile")), l => l.StartsWith("ADD ", StringComparison.Ordinal) && l.EndsWith(" /app/rds-ca.pem", StringComparison.Ordinal));
         }
@@ -196,16 +203,20 @@ public sealed partial class SecurityDefinitionTests
         var mapping = resources.Entries().Single(r => r.Value.Get("Type").Scalar() == "AWS::Lambda::EventSourceMapping"
             && r.Value.Get("Properties").Get("FunctionName").Scalar() == "ExporterFunction").Value.Get("Properties")!;
         Assert.Equal(
-            Cumin.Lambdas.Hosting.EventSourceRunnerBuilder.ExporterParallelizationFactor.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Cumin.Lambdas.LocalRunner.EventSourceRunnerBuilder.ExporterParallelizationFactor.ToString(System.Globalization.CultureInfo.InvariantCulture),
             mapping.Get("ParallelizationFactor").Scalar());
         Assert.Equal("1", mapping.Get("BatchSize").Scalar());
         Assert.Equal(["pk"], resources.Get("JobsTable").Get("Properties").Get("KeySchema").Items()
             .Where(k => k.Get("KeyType").Scalar() == "HASH").Select(k => k.Get("AttributeName").Scalar()));
 
-        // A job is declared dead (and its owner's place freed) only after every attempt Lambda may make has timed out.
+        // A job's record is retried until the job ends, as by the local runner, for at most MaximumRecordAgeInSeconds; it
+        // is declared dead (and its owner's place freed) only after the last attempt Lambda may start has timed out.
+        Assert.Equal(
+            Cumin.Lambdas.LocalRunner.EventSourceRunnerBuilder.ExporterMaximumRetryAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            mapping.Get("MaximumRetryAttempts").Scalar());
         var timeout = TimeSpan.FromSeconds(int.Parse(resources.Get("ExporterFunction").Get("Properties").Get("Timeout").Scalar()!, System.Globalization.CultureInfo.InvariantCulture));
-        var attempts = 1 + int.Parse(mapping.Get("MaximumRetryAttempts").Scalar()!, System.Globalization.CultureInfo.InvariantCulture);
-        Assert.True(timeout * attempts < Cumin.Exports.ExportLimits.StaleAfter, $"{attempts} attempts of {timeout} outlast ExportLimits.StaleAfter");
+        var age = TimeSpan.FromSeconds(int.Parse(mapping.Get("MaximumRecordAgeInSeconds").Scalar()!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(age + timeout < Cumin.Exports.ExportLimits.StaleAfter, $"records retried for {age}, the last attempt lasting up to {timeout}, outlast ExportLimits.StaleAfter");
     }
 
     // ------------------------------------------------------------------ dashboard and NGINX (finding 18)
@@ -219,12 +230,28 @@ public sealed partial class SecurityDefinitionTests
         Assert.Contains("export Cumin__Orleans__Dashboard=true", File.ReadAllText(Repository.PathOf("scripts", "run.sh")), StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData("deploy/compose/nginx.conf")]
-    [InlineData("scripts/cluster.sh")]
-    public void Nginx_hides_its_version_and_answers_its_own_errors_as_problem_json(string file)
+    [Fact]
+    public void Under_compose_the_silo_dashboard_is_opt_in_and_then_published_on_the_hosts_loopback_only()
     {
-        var text = File.ReadAllText(Repository.PathOf(file.Split('/')));
+        Assert.Null(ComposeService("Cumin.Silo").Get("ports"));
+        var services = Yaml.Load(Repository.PathOf("docker-compose.dashboard.yml")).Get("services");
+        Assert.Equal(["silo"], services.Entries().Select(e => e.Key));
+        var overlay = services.Get("silo")!;
+        var environment = overlay.Get("environment").Merged();
+        Assert.Equal(["Cumin__Orleans__Dashboard"], environment.Keys);
+        Assert.Equal("true", environment["Cumin__Orleans__Dashboard"].Scalar());
+        Assert.True(ProgramConfiguration.ForProject("Cumin.Silo").Reads("Cumin__Orleans__Dashboard"));
+        var siloHttp = ComposeService("Cumin.Silo").Get("environment").Merged()["ASPNETCORE_HTTP_PORTS"].Scalar();
+        var published = Assert.Single(overlay.Get("ports").Items()).Scalar()!;
+        Assert.StartsWith("127.0.0.1:", published, StringComparison.Ordinal);
+        Assert.EndsWith(":" + siloHttp, published, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Nginx_hides_its_version_and_answers_its_own_errors_as_problem_json()
+    {
+        // The one configuration of compose and make cluster (both render it; see the tests above).
+        var text = NginxTemplate.Text;
         Assert.Contains("server_tokens off;", text, StringComparison.Ordinal);
         foreach (var status in new[] { "413", "502", "504" })
         {

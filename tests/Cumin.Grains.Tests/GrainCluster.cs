@@ -15,6 +15,8 @@ namespace Cumin.Grains.Tests;
 /// </summary>
 public sealed class GrainCluster : IAsyncLifetime
 {
+    public const int ScanLimit = 100;
+
     public string Prefix { get; } = LocalStack.UniquePrefix("grains");
 
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.Parse("2026-11-24T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
@@ -24,6 +26,9 @@ public sealed class GrainCluster : IAsyncLifetime
     /// <summary>Storage faults a test arms for one item; the silos' DynamoDB client applies them.</summary>
     public StorageFaults Faults { get; } = new();
 
+    /// <summary>Every DynamoDB request of the silos, by partition and operation.</summary>
+    public StorageCalls Storage { get; } = new();
+
     /// <summary>Every grain call the silos received, counted by grain id and method name.</summary>
     public GrainCallCounter Calls { get; } = new();
 
@@ -32,14 +37,20 @@ public sealed class GrainCluster : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Cumin:Tables:Prefix"] = Prefix, ["Cumin:Orleans:Dashboard"] = "false" })
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Cumin:Tables:Prefix"] = Prefix,
+                ["Cumin:Orleans:Dashboard"] = "false",
+                // Small, so tests reach the bound of one list request's work with a few hundred tasks, not ten thousand.
+                ["Cumin:Board:ScanLimit"] = ScanLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            })
             .Build();
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddSingleton<TimeProvider>(Clock);
             silo.AddCuminSilo(configuration, clustering: false);
-            silo.Services.AddSingleton<Amazon.DynamoDBv2.IAmazonDynamoDB>(_ => new FaultInjectingDynamoDB(Faults));
+            silo.Services.AddSingleton<Amazon.DynamoDBv2.IAmazonDynamoDB>(_ => new FaultInjectingDynamoDB(Faults, Storage));
             silo.AddIncomingGrainCallFilter(context =>
             {
                 Calls.Count(context.TargetId, context.InterfaceMethod.Name);

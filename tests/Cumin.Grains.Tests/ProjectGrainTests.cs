@@ -108,15 +108,15 @@ public sealed class ProjectGrainTests(GrainCluster fixture)
         }
 
         Assert.Equal(ids.Order(StringComparer.Ordinal), ids);
-        var first = (await project.ListTasks(owner.Id, null, 20, null)).Value!;
-        var second = (await project.ListTasks(owner.Id, null, 20, first.NextCursor)).Value!;
+        var first = (await project.ListTasks(owner.Id, new TaskQuery { Limit = 20 })).Value!;
+        var second = (await project.ListTasks(owner.Id, new TaskQuery { Limit = 20, Cursor = first.NextCursor })).Value!;
         Assert.Equal(ids, first.Items.Concat(second.Items).Select(t => t.Id));
         Assert.Null(second.NextCursor);
 
-        var done = (await project.ListTasks(owner.Id, TaskItemStatus.Done, 200, null)).Value!;
+        var done = (await project.ListTasks(owner.Id, new TaskQuery { Status = TaskItemStatus.Done, Limit = 200 })).Value!;
         Assert.Equal(15, done.Items.Count);
-        Assert.Equal(Outcome.Invalid, (await project.ListTasks(owner.Id, null, 0, null)).Outcome);
-        Assert.Equal(Outcome.Invalid, (await project.ListTasks(owner.Id, null, 10, "%%%")).Outcome);
+        Assert.Equal(Outcome.Invalid, (await project.ListTasks(owner.Id, new TaskQuery { Limit = 0 })).Outcome);
+        Assert.Equal(Outcome.Invalid, (await project.ListTasks(owner.Id, new TaskQuery { Limit = 10, Cursor = "%%%" })).Outcome);
     }
 
     [Fact]

@@ -20,14 +20,73 @@ public sealed class StorageFaults
         _loseDeleteAnswers.TryRemove((key.GetValueOrDefault(KeyAttributes.Sort) ?? key[KeyAttributes.Partition]).S, out _);
 }
 
-/// <summary>The silos' DynamoDB client (resolved by the SDK, as Cumin.Silo's is), with <see cref="StorageFaults"/> applied.</summary>
-internal sealed class FaultInjectingDynamoDB(StorageFaults faults) : AmazonDynamoDBClient
+/// <summary>
+/// Every DynamoDB request the silos made, counted by operation and by the partition it named (a project's tasks are
+/// one partition), so a test can say how many storage calls something cost.
+/// </summary>
+public sealed class StorageCalls
+{
+    private readonly ConcurrentDictionary<(string Partition, string Operation), int> _calls = new();
+
+    public int Of(string partition, string operation) => _calls.GetValueOrDefault((partition, operation));
+
+    public int Of(string partition) => _calls.Where(c => c.Key.Partition == partition).Sum(c => c.Value);
+
+    internal void Count(string? partition, string operation)
+    {
+        if (partition is not null)
+        {
+            _calls.AddOrUpdate((partition, operation), 1, (_, n) => n + 1);
+        }
+    }
+}
+
+/// <summary>The silos' DynamoDB client (resolved by the SDK, as Cumin.Silo's is), counting requests and applying <see cref="StorageFaults"/>.</summary>
+internal sealed class FaultInjectingDynamoDB(StorageFaults faults, StorageCalls calls) : AmazonDynamoDBClient
 {
     public override async Task<DeleteItemResponse> DeleteItemAsync(DeleteItemRequest request, CancellationToken cancellationToken = default)
     {
+        calls.Count(Partition(request.Key), nameof(DeleteItemAsync));
         var response = await base.DeleteItemAsync(request, cancellationToken);
         return faults.TakeDeleteFault(request.Key)
             ? throw new AmazonDynamoDBException("injected by the test: the connection dropped after DynamoDB deleted the item")
             : response;
     }
+
+    public override Task<PutItemResponse> PutItemAsync(PutItemRequest request, CancellationToken cancellationToken = default)
+    {
+        calls.Count(Partition(request.Item), nameof(PutItemAsync));
+        return base.PutItemAsync(request, cancellationToken);
+    }
+
+    public override Task<GetItemResponse> GetItemAsync(GetItemRequest request, CancellationToken cancellationToken = default)
+    {
+        calls.Count(Partition(request.Key), nameof(GetItemAsync));
+        return base.GetItemAsync(request, cancellationToken);
+    }
+
+    public override Task<UpdateItemResponse> UpdateItemAsync(UpdateItemRequest request, CancellationToken cancellationToken = default)
+    {
+        calls.Count(Partition(request.Key), nameof(UpdateItemAsync));
+        return base.UpdateItemAsync(request, cancellationToken);
+    }
+
+    public override Task<QueryResponse> QueryAsync(QueryRequest request, CancellationToken cancellationToken = default)
+    {
+        calls.Count(request.ExpressionAttributeValues?.Values.FirstOrDefault()?.S, nameof(QueryAsync));
+        return base.QueryAsync(request, cancellationToken);
+    }
+
+    public override Task<TransactWriteItemsResponse> TransactWriteItemsAsync(TransactWriteItemsRequest request, CancellationToken cancellationToken = default)
+    {
+        foreach (var item in request.TransactItems)
+        {
+            calls.Count(Partition(item.Update?.Key ?? item.Put?.Item ?? item.Delete?.Key), nameof(TransactWriteItemsAsync));
+        }
+
+        return base.TransactWriteItemsAsync(request, cancellationToken);
+    }
+
+    private static string? Partition(Dictionary<string, AttributeValue>? key) =>
+        key is not null && key.TryGetValue(KeyAttributes.Partition, out var pk) ? pk.S : null;
 }

@@ -20,7 +20,7 @@ public sealed class TaskGrainTests(GrainCluster fixture)
         var project = Grains.GetGrain<IProjectGrain>(projectId);
         var created = (await project.CreateTask(owner.Id, new TaskDraft("Sow basil", "by the window", TaskItemStatus.Todo, TaskPriority.High))).Value!;
         var task = Grains.GetGrain<ITaskGrain>(ITaskGrain.KeyOf(projectId, created.Id));
-        Assert.True((await task.Update(owner.Id, new TaskPatch(null, null, TaskItemStatus.InProgress, null), 1)).IsOk);
+        Assert.True((await task.Update(owner.Id, new TaskPatch { Status = TaskItemStatus.InProgress }, 1)).IsOk);
 
         await fixture.Cluster.DeactivateAsync(task.GetGrainId());
         var reread = await task.Get(owner.Id);
@@ -55,11 +55,11 @@ public sealed class TaskGrainTests(GrainCluster fixture)
         var task = Grains.GetGrain<ITaskGrain>(ITaskGrain.KeyOf(projectId, taskId));
 
         Assert.Equal(Outcome.NotFound, (await task.Get(stranger.Id)).Outcome);
-        Assert.Equal(Outcome.NotFound, (await task.Update(stranger.Id, new TaskPatch("x", null, null, null), null)).Outcome);
+        Assert.Equal(Outcome.NotFound, (await task.Update(stranger.Id, new TaskPatch { Title = "x" }, null)).Outcome);
         Assert.Equal(Outcome.NotFound, (await project.CreateTask(stranger.Id, new TaskDraft("x", null, TaskItemStatus.Todo, TaskPriority.Low))).Outcome);
 
         Assert.True((await task.Get(viewer.Id)).IsOk);
-        Assert.Equal(Outcome.Forbidden, (await task.Update(viewer.Id, new TaskPatch("x", null, null, null), null)).Outcome);
+        Assert.Equal(Outcome.Forbidden, (await task.Update(viewer.Id, new TaskPatch { Title = "x" }, null)).Outcome);
         Assert.Equal(Outcome.Forbidden, (await task.Delete(viewer.Id)).Outcome);
         Assert.Equal(Outcome.Forbidden, (await project.CreateTask(viewer.Id, new TaskDraft("x", null, TaskItemStatus.Todo, TaskPriority.Low))).Outcome);
 
@@ -75,7 +75,7 @@ public sealed class TaskGrainTests(GrainCluster fixture)
         var task = Grains.GetGrain<ITaskGrain>(ITaskGrain.KeyOf(projectId, taskId));
 
         var replies = await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
-            task.Update(owner.Id, new TaskPatch($"title {i}", null, null, null), expectedVersion: 1)));
+            task.Update(owner.Id, new TaskPatch { Title = $"title {i}" }, expectedVersion: 1)));
 
         Assert.Equal(1, replies.Count(r => r.IsOk));
         Assert.Equal(9, replies.Count(r => r.Outcome == Outcome.PreconditionFailed));
@@ -93,7 +93,7 @@ public sealed class TaskGrainTests(GrainCluster fixture)
         Assert.Equal(Outcome.Invalid, (await project.CreateTask(owner.Id, new TaskDraft(new string('t', 201), null, TaskItemStatus.Todo, TaskPriority.Low))).Outcome);
         Assert.Equal(Outcome.Invalid, (await project.CreateTask(owner.Id, new TaskDraft("  ", null, TaskItemStatus.Todo, TaskPriority.Low))).Outcome);
         Assert.Equal(Outcome.Invalid, (await project.CreateTask(owner.Id, new TaskDraft("t", new string('d', 5001), TaskItemStatus.Todo, TaskPriority.Low))).Outcome);
-        Assert.Empty((await project.ListTasks(owner.Id, null, 50, null)).Value!.Items);
+        Assert.Empty((await project.ListTasks(owner.Id, new TaskQuery { Limit = 50 })).Value!.Items);
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public sealed class TaskGrainTests(GrainCluster fixture)
         var projectId = await Grains.CreateProjectAsync(owner);
         var created = (await Grains.GetGrain<IProjectGrain>(projectId).CreateTask(owner.Id, new TaskDraft("t", null, TaskItemStatus.Todo, TaskPriority.Low))).Value!;
         var task = Grains.GetGrain<ITaskGrain>(ITaskGrain.KeyOf(projectId, created.Id));
-        var same = await task.Update(owner.Id, new TaskPatch("t", null, TaskItemStatus.Todo, null), null);
+        var same = await task.Update(owner.Id, new TaskPatch { Title = "t", Status = TaskItemStatus.Todo }, null);
         Assert.Equal(1, same.Value!.Version);
     }
 
@@ -114,7 +114,7 @@ public sealed class TaskGrainTests(GrainCluster fixture)
         var projectId = await Grains.CreateProjectAsync(owner);
         var created = (await Grains.GetGrain<IProjectGrain>(projectId).CreateTask(owner.Id, new TaskDraft("t", null, TaskItemStatus.Todo, TaskPriority.Low))).Value!;
         fixture.Clock.Advance(TimeSpan.FromMinutes(5));
-        var updated = (await Grains.GetGrain<ITaskGrain>(ITaskGrain.KeyOf(projectId, created.Id)).Update(owner.Id, new TaskPatch(null, null, TaskItemStatus.Done, null), null)).Value!;
+        var updated = (await Grains.GetGrain<ITaskGrain>(ITaskGrain.KeyOf(projectId, created.Id)).Update(owner.Id, new TaskPatch { Status = TaskItemStatus.Done }, null)).Value!;
         Assert.True(updated.UpdatedAt - created.CreatedAt >= TimeSpan.FromMinutes(5));
         Assert.Equal(created.CreatedAt, updated.CreatedAt);
     }

@@ -26,12 +26,12 @@ public sealed class TaskMembershipTests(GrainCluster fixture)
             Assert.True((await task.Get(owner.Id)).IsOk);
         }
 
-        Assert.Equal(1, fixture.Calls.Of(project.GetGrainId(), nameof(IProjectGrain.WatchMembers)));
+        Assert.Equal(1, fixture.Calls.Of(project.GetGrainId(), nameof(IProjectGrain.WatchContext)));
         Assert.Equal(0, fixture.Calls.Of(project.GetGrainId(), nameof(IProjectGrain.GetRole)));
 
         fixture.Clock.Advance(TaskGrain.MembershipLease);
         Assert.True((await task.Get(owner.Id)).IsOk);
-        Assert.Equal(2, fixture.Calls.Of(project.GetGrainId(), nameof(IProjectGrain.WatchMembers)));
+        Assert.Equal(2, fixture.Calls.Of(project.GetGrainId(), nameof(IProjectGrain.WatchContext)));
     }
 
     [Fact]
@@ -47,11 +47,11 @@ public sealed class TaskMembershipTests(GrainCluster fixture)
 
         Assert.True((await project.RemoveMember(owner.Id, member.Id)).IsOk);
         await ReadAllAsync(tasks, member.Id, Outcome.NotFound);
-        Assert.Equal(Outcome.NotFound, (await tasks[0].Update(member.Id, new TaskPatch("x", null, null, null), null)).Outcome);
+        Assert.Equal(Outcome.NotFound, (await tasks[0].Update(member.Id, new TaskPatch { Title = "x" }, null)).Outcome);
 
         Assert.True((await project.AddMember(owner.Id, member.AsMember(ProjectRole.Viewer))).IsOk);
         await ReadAllAsync(tasks, member.Id, Outcome.Ok);
-        Assert.Equal(Outcome.Forbidden, (await tasks[0].Update(member.Id, new TaskPatch("x", null, null, null), null)).Outcome);
+        Assert.Equal(Outcome.Forbidden, (await tasks[0].Update(member.Id, new TaskPatch { Title = "x" }, null)).Outcome);
         await ReadAllAsync(tasks, owner.Id, Outcome.Ok);
     }
 

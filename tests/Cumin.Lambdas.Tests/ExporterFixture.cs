@@ -5,9 +5,12 @@ using Amazon.S3;
 using Amazon.SQS;
 using Amazon.SQS.Model;
 using Cumin.Lambdas.Export;
+using Cumin.Lambdas.Hosting;
 using Cumin.Lambdas.Tests.TestSupport;
 using Cumin.Testing;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Cumin.Lambdas.Tests;
 
@@ -18,6 +21,7 @@ namespace Cumin.Lambdas.Tests;
 public sealed class ExporterFixture : IAsyncLifetime
 {
     private readonly ConcurrentQueue<JsonElement> _messages = new();
+    private readonly List<ServiceProvider> _providers = [];
     private string _queueUrl = "";
 
     public string Prefix { get; } = LocalStack.UniquePrefix("exp");
@@ -45,13 +49,35 @@ public sealed class ExporterFixture : IAsyncLifetime
         await Tables.CreateTasksAsync(DynamoDb, Prefix);
         await Tables.CreateProjectsAsync(DynamoDb, Prefix);
         await ExportTables.CreateJobsAsync(DynamoDb, Prefix);
-        Function = Create(new ExporterOptions { Bucket = Bucket, QueueName = QueueName });
+        Function = Create();
         _queueUrl = (await Sqs.CreateQueueAsync(QueueName)).QueueUrl;
     }
 
-    public ExporterFunction Create(ExporterOptions options) => new(
-        DynamoDb, S3, Sqs, Options.Create(options), Options.Create(new TableOptions { Prefix = Prefix }),
-        TimeProvider.System, Logs.CreateLogger<ExporterFunction>());
+    /// <summary>
+    /// The exporter as <see cref="ExporterServiceCollectionExtensions.AddExporter"/> wires it, on this fixture's clients,
+    /// tables, bucket and queue; <paramref name="settings"/> add or override configuration keys.
+    /// </summary>
+    public ExporterFunction Create(Dictionary<string, string?>? settings = null)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Cumin:Tables:Prefix"] = Prefix,
+                ["Cumin:Exports:Bucket"] = Bucket,
+                ["Cumin:Notifications:QueueName"] = QueueName,
+            })
+            .AddInMemoryCollection(settings ?? [])
+            .Build();
+        var services = new ServiceCollection()
+            .AddSingleton<IAmazonDynamoDB>(DynamoDb)
+            .AddSingleton<IAmazonS3>(S3)
+            .AddSingleton<IAmazonSQS>(Sqs)
+            .AddLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace))
+            .AddExporter(configuration);
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        _providers.Add(provider);
+        return provider.GetRequiredService<ExporterFunction>();
+    }
 
     /// <summary>Every completion message sent so far for <paramref name="exportId"/> (the queue is drained into memory).</summary>
     public async Task<IReadOnlyList<JsonElement>> MessagesForAsync(string exportId)
@@ -77,6 +103,11 @@ public sealed class ExporterFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Sqs.DeleteQueueAsync(_queueUrl);
+        foreach (var provider in _providers)
+        {
+            await provider.DisposeAsync();
+        }
+
         DynamoDb.Dispose();
         S3.Dispose();
         Sqs.Dispose();

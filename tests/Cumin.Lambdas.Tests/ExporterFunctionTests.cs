@@ -140,7 +140,7 @@ public sealed class ExporterFunctionTests(ExporterFixture fixture) : IClassFixtu
     public async Task Presigned_URL_is_plain_HTTP_expires_as_configured_and_serves_the_file()
     {
         var projectId = await NewProjectAsync(taskCount: 4);
-        var function = fixture.Create(new ExporterOptions { Bucket = fixture.Bucket, QueueName = fixture.QueueName, UrlLifetime = TimeSpan.FromMinutes(10) });
+        var function = fixture.Create(new() { ["Cumin:Exports:UrlLifetime"] = "00:10:00" });
         var job = await NewJobAsync(projectId);
         var before = DateTimeOffset.UtcNow;
 
@@ -169,7 +169,7 @@ public sealed class ExporterFunctionTests(ExporterFixture fixture) : IClassFixtu
 
         var message = Assert.Single(await fixture.MessagesForAsync(job["sk"].S));
         Assert.Equal(
-            ["type", "userId", "exportId", "projectId", "url", "urlExpiresAt", "taskCount", "error"],
+            ["type", "userId", "exportId", "projectId", "url", "urlExpiresAt", "taskCount", "error", "traceParent"],
             message.EnumerateObject().Select(p => p.Name));
         Assert.Equal("export.completed", message.GetProperty("type").GetString());
         Assert.Equal(_userId, message.GetProperty("userId").GetString());
@@ -200,7 +200,7 @@ public sealed class ExporterFunctionTests(ExporterFixture fixture) : IClassFixtu
     public async Task S3_failure_ends_the_job_failed_with_the_reason()
     {
         var projectId = await NewProjectAsync(taskCount: 1);
-        var function = fixture.Create(new ExporterOptions { Bucket = fixture.Bucket + "-missing", QueueName = fixture.QueueName, CreateMissing = false });
+        var function = fixture.Create(new() { ["Cumin:Exports:Bucket"] = fixture.Bucket + "-missing", ["Cumin:Exports:CreateMissing"] = "false" });
         var job = await NewJobAsync(projectId);
 
         await function.InvokeAsync(StreamEvents.Payload(ExportTables.JobRecord(fixture.Prefix, StreamEventNames.Insert, job, Guid.NewGuid().ToString("N"), NextSequence())), CancellationToken.None);
@@ -215,7 +215,7 @@ public sealed class ExporterFunctionTests(ExporterFixture fixture) : IClassFixtu
     public async Task Records_after_a_failing_one_wait_for_its_retry()
     {
         var projectId = await NewProjectAsync(taskCount: 1);
-        var unreachable = fixture.Create(new ExporterOptions { Bucket = fixture.Bucket, QueueName = fixture.QueueName + "-none", CreateMissing = false });
+        var unreachable = fixture.Create(new() { ["Cumin:Notifications:QueueName"] = fixture.QueueName + "-none", ["Cumin:Exports:CreateMissing"] = "false" });
         var first = await NewJobAsync(projectId);
         var second = await NewJobAsync(projectId);
         var failingSequence = NextSequence();

@@ -55,6 +55,35 @@ public sealed class OptionsTests
     }
 
     [Fact]
+    public void Secondary_indexes_are_checked()
+    {
+        var options = new DynamoDBGrainStorageOptions();
+        var noSortKey = new DynamoDBTableMapping { TableName = "flat" };
+        noSortKey.LocalSecondaryIndexes.Add(new DynamoDBIndex { IndexName = "local", SortKeyName = "order" });
+        options.Tables["flat"] = noSortKey;
+        var bad = new DynamoDBTableMapping { TableName = "items", SortKeyName = "sk" };
+        bad.LocalSecondaryIndexes.Add(new DynamoDBIndex { IndexName = "twice", SortKeyName = "order" });
+        bad.GlobalSecondaryIndexes.Add(new DynamoDBIndex { IndexName = "twice", PartitionKeyName = "owner" });
+        bad.GlobalSecondaryIndexes.Add(new DynamoDBIndex { IndexName = "no-partition", SortKeyName = "order" });
+        bad.GlobalSecondaryIndexes.Add(new DynamoDBIndex { IndexName = "etag-keyed", PartitionKeyName = "etag" });
+        bad.LocalSecondaryIndexes.Add(new DynamoDBIndex { IndexName = "x", SortKeyName = "order" });
+        options.Tables["items"] = bad;
+        var good = new DynamoDBTableMapping { TableName = "good", SortKeyName = "sk" };
+        good.LocalSecondaryIndexes.Add(new DynamoDBIndex { IndexName = "by-order", SortKeyName = "order" });
+        good.GlobalSecondaryIndexes.Add(new DynamoDBIndex { IndexName = "by-owner", PartitionKeyName = "owner", SortKeyName = "order" });
+        options.Tables["good"] = good;
+
+        var errors = DynamoDBGrainStorageOptionsValidator.Validate(options).ToList();
+
+        Assert.Contains(errors, e => e.Contains("Tables[\"flat\"]", StringComparison.Ordinal) && e.Contains("needs a table with a sort key", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("index name 'twice' is used twice", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("'no-partition': a global index needs a PartitionKeyName", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("'etag-keyed': a key attribute collides", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("index 'x': the name is not", StringComparison.Ordinal));
+        Assert.DoesNotContain(errors, e => e.Contains("Tables[\"good\"]", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Options_bind_from_configuration()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

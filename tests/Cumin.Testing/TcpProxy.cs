@@ -104,6 +104,13 @@ public sealed class TcpProxy : IAsyncDisposable
         }
         finally
         {
+            // Out of the list before disposing: a cut that ran meanwhile must not touch a disposed socket.
+            lock (_connections)
+            {
+                _connections.Remove(inbound);
+                _connections.Remove(outbound);
+            }
+
             inbound.Dispose();
             outbound.Dispose();
         }

@@ -45,10 +45,21 @@ function scheduleRetry(): void {
   renewTimer = setTimeout(() => void renew().catch(() => scheduleRetry()), 5000);
 }
 
-/** Outcome of one refresh: true renewed (or another tab did), false the session is over; throws when unreachable. */
-async function refreshUnderLock(): Promise<boolean> {
+const REFRESH_LOCK = "cumin-session-refresh";
+
+/**
+ * Outcome of one refresh: true renewed (or another tab did), false the session is over; throws when unreachable.
+ * `waited` says another tab held the lock first, `seen` is the refresh token this tab knew before asking for it.
+ */
+async function refreshUnderLock(waited: boolean, seen: string | null): Promise<boolean> {
   // Waiting for the lock, another tab may have refreshed and shared its token: then there is nothing to do.
   if (store.freshAccessToken()) return true;
+  if (waited) {
+    // Its token (by message) and the rotated refresh token (by storage) reach this tab in no order guaranteed with the
+    // lock's release, and presenting the spent one would revoke the session: give them a moment to arrive.
+    await until(() => store.freshAccessToken() !== null || store.refreshToken !== seen, 3000);
+    if (store.freshAccessToken()) return true;
+  }
   const refreshToken = store.refreshToken;
   if (!refreshToken) return false;
   const response = await fetch("/auth/refresh", {
@@ -65,12 +76,28 @@ async function refreshUnderLock(): Promise<boolean> {
   throw new Error(`refresh answered ${response.status}`);
 }
 
+async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; !condition() && Date.now() < deadline; ) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Runs the refresh under the cross-tab Web Lock, telling it whether another tab held the lock first. */
+async function refreshAcrossTabs(): Promise<boolean> {
+  const seen = store.refreshToken;
+  if (!navigator.locks) return refreshUnderLock(false, seen);
+  const first = await navigator.locks.request(REFRESH_LOCK, { ifAvailable: true }, async (lock) =>
+    lock ? { renewed: await refreshUnderLock(false, seen) } : null,
+  );
+  return first ? first.renewed : navigator.locks.request(REFRESH_LOCK, () => refreshUnderLock(true, seen));
+}
+
 /**
  * One refresh at a time in this tab (singleFlight) and across tabs (the Web Lock): presenting a refresh token twice
  * revokes its whole family, so two tabs racing would sign the user out everywhere.
  */
 const renew = singleFlight(async (): Promise<boolean> => {
-  const renewed = navigator.locks ? await navigator.locks.request("cumin-session-refresh", refreshUnderLock) : await refreshUnderLock();
+  const renewed = await refreshAcrossTabs();
   if (renewed) {
     currentUser.value = store.user;
     scheduleRenewal();

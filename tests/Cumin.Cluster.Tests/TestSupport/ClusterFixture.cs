@@ -70,6 +70,7 @@ public abstract class ClusterFixture : IAsyncLifetime
         Environment["ConnectionStrings__Postgres"] = Postgres;
         Environment["Cumin__Auth__SigningKey"] = SigningKey;
         Environment["Cumin__RateLimits__AuthPerClientPerMinute"] = "100000";
+        Environment["Cumin__RateLimits__RefreshPerClientPerMinute"] = "100000";
         Environment["Cumin__RateLimits__LoginFailuresPerEmailAndClientPerMinute"] = "1000";
         Environment["Logging__LogLevel__Default"] = "Information";
         ConfigureEnvironment(Environment);
@@ -80,7 +81,7 @@ public abstract class ClusterFixture : IAsyncLifetime
         if (WithRunner)
         {
             // No HTTP: it is up when it has not exited; it waits for the streams itself.
-            Runner = HostProcess.Start("runner", "Cumin.Lambdas", FreePort.Next(), Environment);
+            Runner = HostProcess.Start("runner", "Cumin.Lambdas.LocalRunner", FreePort.Next(), Environment);
             await Task.Delay(TimeSpan.FromSeconds(2));
             if (Runner.HasExited)
             {

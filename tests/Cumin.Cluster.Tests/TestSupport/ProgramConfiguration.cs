@@ -5,7 +5,7 @@ using Cumin.Api.Common;
 using Cumin.Clustering;
 using Cumin.Grains.Users;
 using Cumin.Lambdas.Export;
-using Cumin.Lambdas.Streams;
+using Cumin.Lambdas.LocalRunner;
 using Cumin.Silo;
 using Orleans.Configuration;
 
@@ -63,8 +63,8 @@ public sealed class ProgramConfiguration
         .WithPrefix(CrossOriginOptions.Section + ":AllowedOrigins:")
         .With(ApiHost.ShutdownTimeoutKey, "ConnectionStrings:Postgres", "Cumin:DynamoDB:ServiceUrl");
 
-    /// <summary>The local event-source runner (Cumin.Lambdas' Program).</summary>
-    public static ProgramConfiguration Runner { get; } = new ProgramConfiguration("Cumin.Lambdas")
+    /// <summary>The local event-source runner, and its migrate command (Cumin.Lambdas.LocalRunner's Program).</summary>
+    public static ProgramConfiguration Runner { get; } = new ProgramConfiguration("Cumin.Lambdas.LocalRunner")
         .With(Runtime).WithPrefix("Logging:")
         .With(EventSourceRunnerOptions.SectionName, typeof(EventSourceRunnerOptions))
         .With(Cumin.TableOptions.Section, typeof(Cumin.TableOptions))
@@ -92,7 +92,7 @@ public sealed class ProgramConfiguration
     {
         "Cumin.Silo" => Silo,
         "Cumin.Api" => Api,
-        "Cumin.Lambdas" => Runner,
+        "Cumin.Lambdas.LocalRunner" => Runner,
         _ => throw new ArgumentException($"no configuration registry for {project}", nameof(project)),
     };
 

@@ -1,4 +1,5 @@
 using Cumin.Lambdas.Aggregation;
+using Cumin.Testing;
 using Npgsql;
 
 namespace Cumin.Lambdas.Tests.TestSupport;

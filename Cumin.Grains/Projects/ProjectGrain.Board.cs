@@ -1,0 +1,260 @@
+using Cumin.Grains.Board;
+using Cumin.Grains.Common;
+using Cumin.Live;
+using Cumin.Projects;
+using Cumin.Tasks;
+using Microsoft.Extensions.Logging;
+
+namespace Cumin.Grains.Projects;
+
+/// <summary>
+/// The board: every task of the project in memory, read from the board index once per activation (on first need) and
+/// kept current by every write. A task grain asks <see cref="PrepareTaskChange"/> before it writes (permission,
+/// validation, rank) and reports <see cref="TaskWritten"/> before it answers its caller. Both are decided without
+/// awaiting anything once the board is loaded, so they interleave with every other call and concurrent moves are
+/// decided one after another: ranks never collide, and the project never waits on a task that waits on it.
+/// </summary>
+public sealed partial class ProjectGrain
+{
+    private TaskBoard? _board;
+    private Task? _boardLoading;
+
+    /// <summary>Writes reported while the board was being read: applied after it, since the read may predate them.</summary>
+    private List<(string TaskId, TaskItem? Task)>? _writtenWhileLoading;
+
+    public async Task<Reply<TaskItem>> CreateTask(string callerId, TaskDraft draft)
+    {
+        if (Check(callerId, ProjectAction.CreateTask) is { } denied)
+        {
+            return denied.As<TaskItem>();
+        }
+
+        return await TaskGrain(_ids.Next()).Create(callerId, draft);
+    }
+
+    public async Task<Reply<TaskPage>> ListTasks(string callerId, TaskQuery query)
+    {
+        if (Check(callerId, ProjectAction.ViewTasks) is { } denied)
+        {
+            return denied.As<TaskPage>();
+        }
+
+        if (DomainRules.CheckQuery(query) is { } problem)
+        {
+            return Reply<TaskPage>.Fail(Outcome.Invalid, problem);
+        }
+
+        var board = await BoardAsync();
+        if (board.Page(query, boardOptions.Value.ScanLimit) is not { } page)
+        {
+            return Reply<TaskPage>.Fail(Outcome.Invalid, "cursor is not valid for this list (a cursor is only valid with the same filters and order)");
+        }
+
+        var elided = page.Items.Where(t => board.IsElided(t.Id)).Select(t => t.Id).ToList();
+        if (elided.Count == 0)
+        {
+            return Reply<TaskPage>.Ok(page);
+        }
+
+        var descriptions = await catalog.ReadDescriptionsAsync(Id, elided);
+        return Reply<TaskPage>.Ok(page with
+        {
+            Items = [.. page.Items.Select(t => descriptions.TryGetValue(t.Id, out var description) ? t with { Description = description } : t)],
+        });
+    }
+
+    public async Task<Reply<TaskChangePlan>> PrepareTaskChange(string callerId, string taskId, TaskChange change)
+    {
+        // Asked first, so a caller who may not do this costs no read of the board.
+        if (Deny(callerId, change) is { } early)
+        {
+            return early;
+        }
+
+        var board = await BoardAsync();
+        var context = await ContextAsync();
+        // Asked again: the membership may have changed while the board was read.
+        if (Deny(callerId, change) is { } denied)
+        {
+            return denied;
+        }
+
+        if (change.AssigneeId is { } assignee && context.RoleOf(assignee) is null)
+        {
+            return Reply<TaskChangePlan>.Fail(Outcome.Invalid, "assigneeId must be a member of the project");
+        }
+
+        if (change.LabelIds is { } labels)
+        {
+            if (labels.Distinct(StringComparer.Ordinal).Count() > TaskLimits.LabelsMax)
+            {
+                return Reply<TaskChangePlan>.Fail(Outcome.Invalid, $"a task has at most {TaskLimits.LabelsMax} labels");
+            }
+
+            if (labels.FirstOrDefault(id => !context.LabelIds.Contains(id)) is { } unknown)
+            {
+                return Reply<TaskChangePlan>.Fail(Outcome.Invalid, $"labelIds must be labels of this project ({unknown} is not)");
+            }
+        }
+
+        if (change.Action == ProjectAction.CreateTask && board.CountWithCreations >= ProjectLimits.TasksMax)
+        {
+            return Reply<TaskChangePlan>.Limit($"a project has at most {ProjectLimits.TasksMax} tasks");
+        }
+
+        if (!change.Place)
+        {
+            return Reply<TaskChangePlan>.Ok(new TaskChangePlan(null, context));
+        }
+
+        var placement = board.Place(taskId, change.To, change.AfterId, change.BeforeId);
+        if (placement.Conflict is { } conflict)
+        {
+            return Reply<TaskChangePlan>.Fail(Outcome.Conflict, conflict + "; reload the column");
+        }
+
+        foreach (var rerank in placement.Reranks)
+        {
+            // One-way: the project never waits on a task grain, which may itself be waiting on the project.
+            _ = TaskGrain(rerank.TaskId).Rerank(rerank.Status, rerank.FromRank, rerank.Rank);
+        }
+
+        if (placement.Reranks.Count > 0)
+        {
+            var column = WireNames.Of(change.To);
+            LogRespread(logger, Id, column, placement.Reranks.Count);
+        }
+
+        return Reply<TaskChangePlan>.Ok(new TaskChangePlan(placement.Rank, context));
+    }
+
+    public Task TaskWritten(string taskId, TaskItem? task, TaskNews news)
+    {
+        if (_board is not null)
+        {
+            Apply(_board, taskId, task);
+        }
+        else if (_writtenWhileLoading is { } written)
+        {
+            written.Add((taskId, task));
+        }
+
+        // Otherwise not loaded: the next load reads storage, which has this write.
+        PublishTask(taskId, task, news);
+        return Task.CompletedTask;
+    }
+
+    private Reply<TaskChangePlan>? Deny(string callerId, TaskChange change) =>
+        Permissions.Deny<TaskChangePlan>(RoleOrNull(callerId), change.Action, change.IsAuthor) is { } denied
+            ? denied.Outcome == Outcome.NotFound ? NotFound<TaskChangePlan>("task not found") : denied
+            : null;
+
+    public Task TaskChangeAbandoned(string taskId)
+    {
+        _board?.Release(taskId);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The board, read from storage on first need; interleaving callers share the one read.</summary>
+    private async Task<TaskBoard> BoardAsync()
+    {
+        if (_board is { } board)
+        {
+            return board;
+        }
+
+        if (_boardLoading is not { IsFaulted: false, IsCanceled: false })
+        {
+            _boardLoading = LoadBoardAsync();
+        }
+
+        await _boardLoading;
+        return _board!;
+    }
+
+    private async Task LoadBoardAsync()
+    {
+        var started = timeProvider.GetTimestamp();
+        _writtenWhileLoading = [];
+        try
+        {
+            await ReadBoardAsync(started);
+        }
+        catch
+        {
+            _writtenWhileLoading = null;
+            throw;
+        }
+    }
+
+    private async Task ReadBoardAsync(long started)
+    {
+        var context = await ContextAsync();
+        var board = new TaskBoard();
+        var stale = new List<string>();
+        await foreach (var task in catalog.LoadBoardAsync(Id))
+        {
+            var masked = context.Mask(task);
+            if (!ReferenceEquals(masked, task))
+            {
+                stale.Add(task.Id);
+            }
+
+            board.Apply(task.Id, masked);
+        }
+
+        foreach (var (taskId, task) in _writtenWhileLoading ?? [])
+        {
+            Apply(board, taskId, task);
+        }
+
+        _writtenWhileLoading = null;
+        _board = board;
+        var elapsed = timeProvider.GetElapsedTime(started).TotalMilliseconds;
+        LogBoardLoaded(logger, Id, board.Count, elapsed);
+
+        // A removal or deletion whose repairs did not all land (the last activation ended first) is finished now.
+        Repair(stale, state.State.UpdatedBy);
+    }
+
+    /// <summary>A write applied to the board as readers must see it; what it still names but the project no longer has is repaired.</summary>
+    private void Apply(TaskBoard board, string taskId, TaskItem? task)
+    {
+        if (task is not null && _context is { } context)
+        {
+            var masked = context.Mask(task);
+            if (!ReferenceEquals(masked, task))
+            {
+                // The assignee was removed, or a label deleted, while this write was on its way.
+                Repair([taskId], state.State.UpdatedBy);
+                task = masked;
+            }
+        }
+
+        board.Apply(taskId, task);
+    }
+
+    /// <summary>Rewrites the board for a removal (<paramref name="rewrite"/>), then has every affected task store it.</summary>
+    private async Task RepairAsync(Func<TaskBoard, IReadOnlyList<string>> rewrite, string actorId) =>
+        Repair(rewrite(await BoardAsync()), actorId);
+
+    private void Repair(IReadOnlyList<string> taskIds, string actorId)
+    {
+        if (taskIds.Count == 0 || _context is not { } context)
+        {
+            return;
+        }
+
+        foreach (var taskId in taskIds)
+        {
+            // One-way, as every call from the project to its tasks that the tasks might be waiting behind.
+            _ = TaskGrain(taskId).Repair(context, actorId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Project {ProjectId} read its board: {Count} tasks in {ElapsedMs:F0} ms")]
+    private static partial void LogBoardLoaded(ILogger logger, string projectId, int count, double elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Project {ProjectId} respread {Count} ranks of column {Status}")]
+    private static partial void LogRespread(ILogger logger, string projectId, string status, int count);
+}
