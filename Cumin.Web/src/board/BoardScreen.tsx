@@ -15,10 +15,27 @@ export function BoardScreen(props: { projectId: string; taskId?: string; panel?:
   const store = useMemo(() => createBoardStore(props.projectId), [props.projectId]);
   const [focusRequest, setFocusRequest] = useState<{ id: string; seq: number; focus: boolean } | null>(null);
   const reload = reloadSignal.value;
-  useEffect(() => void store.load(), [store, reload]);
+  useEffect(() => store.start(), [store]);
+  useEffect(() => {
+    if (reload > 0) void store.reload();
+  }, [reload]);
 
   const project = store.project.value;
   const error = store.error.value;
+  const ended = store.ended.value;
+  if (ended) {
+    return (
+      <main class="page" id="main">
+        <h1>This board is no longer available</h1>
+        <p role="alert">{ended}</p>
+        <p>
+          <Link href="/" class="button">
+            Back to projects
+          </Link>
+        </p>
+      </main>
+    );
+  }
   if (error && !store.loaded.value) {
     return (
       <main class="page" id="main">
@@ -29,7 +46,7 @@ export function BoardScreen(props: { projectId: string; taskId?: string; panel?:
             Back to projects
           </Link>
           {error.status !== 404 && (
-            <button type="button" class="button" onClick={() => void store.load()}>
+            <button type="button" class="button" onClick={() => void store.reload()}>
               Try again
             </button>
           )}

@@ -2,8 +2,10 @@
 // pages of every column, in rank order), this tab's moves in flight, and the actions that change them, each sent with
 // If-Match so a stale board never overwrites newer work and never silently puts a card back.
 import { computed, signal } from "@preact/signals";
-import { allPages, api, describe, ok, problemOf, type Label, type Member, type Project, type Task } from "../api/client";
+import { allPages, api, describe, ok, problemOf, type Comment, type Label, type Member, type Project, type Task } from "../api/client";
 import { toast } from "../app/toasts";
+import { dropProject } from "../projects/projectsState";
+import { currentUser, watchProject, type ProjectEvent } from "../session/session";
 import {
   STATUSES,
   STATUS_NAMES,
@@ -27,6 +29,11 @@ export type BoardStore = ReturnType<typeof createBoardStore>;
 /** The toolbar's due-date filter: none, overdue (due before today), due by today, due within a week. */
 export type DueChoice = "" | "overdue" | "today" | "week";
 
+/** A comment event of the board's project, for the drawer showing that task: the comment, or which one went. */
+export type CommentEvent = { taskId: string; comment: Comment; commentId?: undefined } | { taskId: string; commentId: string; comment?: undefined };
+
+const byName = (a: Label, b: Label) => a.name.localeCompare(b.name);
+
 export function createBoardStore(projectId: string) {
   const project = signal<Project | null>(null);
   const members = signal<Member[]>([]);
@@ -41,6 +48,11 @@ export function createBoardStore(projectId: string) {
   const filters = signal<TaskFilters>({});
   /** The toolbar's due-date choice behind filters.dueBefore (a date relative to today). */
   const due = signal<DueChoice>("");
+  /** Tasks known to be deleted: a late answer or event about one never brings its card back. */
+  const deleted = signal<ReadonlySet<string>>(new Set());
+  /** Why the board can no longer be shown (this user removed, the project deleted), as a sentence. */
+  const ended = signal<string | null>(null);
+  const commentListeners = new Set<(event: CommentEvent) => void>();
   /** The card this person is dragging, if any. */
   const dragging = signal<string | null>(null);
   const ordered = computed(() => columns(tasks.value, pending.value));
@@ -61,7 +73,13 @@ export function createBoardStore(projectId: string) {
   const path = { projectId };
   let seq = 0;
 
-  const apply = (task: Task) => (tasks.value = applyTask(tasks.value, task));
+  const apply = (task: Task) => {
+    if (!deleted.value.has(task.id)) tasks.value = applyTask(tasks.value, task);
+  };
+  const forget = (id: string) => {
+    deleted.value = new Set(deleted.value).add(id);
+    tasks.value = removeTask(tasks.value, id);
+  };
   const setPending = (id: string, place: (Placement & { held?: boolean }) | null) => {
     const next = new Map(pending.value);
     if (place) next.set(id, place);
@@ -86,7 +104,8 @@ export function createBoardStore(projectId: string) {
       ),
     );
     if (mine !== generation) return;
-    tasks.value = replaceColumns(tasks.value, before, statuses, pages.flat() as Task[], (id) => pending.value.has(id));
+    const fresh = (pages.flat() as Task[]).filter((t) => !deleted.value.has(t.id));
+    tasks.value = replaceColumns(tasks.value, before, statuses, fresh, (id) => pending.value.has(id));
   }
 
   async function loadProjectData(): Promise<void> {
@@ -97,7 +116,7 @@ export function createBoardStore(projectId: string) {
     ]);
     project.value = p;
     members.value = m.items as Member[];
-    labels.value = l.items as Label[];
+    labels.value = (l.items as Label[]).slice().sort(byName);
   }
 
   async function load(): Promise<void> {
@@ -127,7 +146,7 @@ export function createBoardStore(projectId: string) {
   async function reloadTask(id: string): Promise<void> {
     const { data, response } = await api.GET("/api/projects/{projectId}/tasks/{taskId}", { params: { path: { projectId, taskId: id } } });
     if (data) apply(data as Task);
-    else if (response.status === 404) tasks.value = removeTask(tasks.value, id);
+    else if (response.status === 404) forget(id);
   }
 
   // The last place asked for per task, and the chain of its requests: a second move (Alt+↓ twice) waits for the first
@@ -163,15 +182,16 @@ export function createBoardStore(projectId: string) {
     }
     if (data) return;
     if (response.status === 409) {
-      // A neighbour moved on: the board was stale. Read the columns again rather than guess where the card belongs.
-      toast(`The board changed, so “${confirmed.title}” was not moved. ${STATUS_NAMES[target.status]} was reloaded; try again.`, "error");
-      await loadColumns(target.status === confirmed.status ? [target.status] : [confirmed.status, target.status]).catch(() => undefined);
+      // A neighbour moved on: the board was stale. Read it again rather than guess where anything belongs (the
+      // neighbour may have gone to any column).
+      toast(`The board changed, so “${confirmed.title}” was not moved. The board was reloaded; try again.`, "error");
+      await loadColumns().catch(() => undefined);
     } else if (response.status === 412) {
       toast(`Someone else changed “${confirmed.title}”, so it was not moved. The board shows their version now.`, "error");
       await reloadTask(id);
     } else {
       toast(`“${confirmed.title}” was not moved to ${STATUS_NAMES[target.status]}: ${describe(problemOf(response, body))}`, "error");
-      if (response.status === 404) tasks.value = removeTask(tasks.value, id);
+      if (response.status === 404) forget(id);
     }
   }
 
@@ -206,15 +226,114 @@ export function createBoardStore(projectId: string) {
     const { data, error: body, response } = await api.POST("/api/projects/{projectId}/labels", { params: { path }, body: { name, color } });
     if (data) {
       const label = data as Label;
-      labels.value = [...labels.value.filter((l) => l.id !== label.id), label].sort((a, b) => a.name.localeCompare(b.name));
+      upsertLabel(label);
       return label;
     }
     const problem = problemOf(response, body);
     return problem.status === 409 && !/limit/i.test(problem.title) ? `A label named “${name}” exists already.` : describe(problem);
   }
 
+  function upsertLabel(label: Label): void {
+    labels.value = [...labels.value.filter((l) => l.id !== label.id), label].sort(byName);
+  }
+
+  /** A comment added or deleted elsewhere changes the card's count; the task's version stays (API.md: only the count). */
+  function countComment(taskId: string, step: 1 | -1): void {
+    const task = tasks.value.get(taskId);
+    if (task) tasks.value = new Map(tasks.value).set(taskId, { ...task, commentCount: Math.max(0, (task.commentCount ?? 0) + step) });
+  }
+
+  /** One projectEvent (API.md "Live board"), applied by the same rules as the board's own answers. */
+  function receive(event: ProjectEvent): void {
+    if (ended.value) return;
+    const data = event.data as Record<string, unknown>;
+    switch (event.type) {
+      case "task.created":
+      case "task.updated":
+      case "task.moved":
+        apply(data as unknown as Task);
+        break;
+      case "task.deleted":
+        forget(String(data.taskId));
+        break;
+      case "comment.created":
+      case "comment.updated": {
+        const comment = data as unknown as Comment;
+        if (event.type === "comment.created") countComment(comment.taskId, 1);
+        commentListeners.forEach((l) => l({ taskId: comment.taskId, comment }));
+        break;
+      }
+      case "comment.deleted":
+        countComment(String(data.taskId), -1);
+        commentListeners.forEach((l) => l({ taskId: String(data.taskId), commentId: String(data.commentId) }));
+        break;
+      case "label.created":
+      case "label.updated":
+        upsertLabel(data as unknown as Label);
+        break;
+      case "label.deleted":
+        labels.value = labels.value.filter((l) => l.id !== data.labelId);
+        break;
+      case "member.added": {
+        const member = data as unknown as Member;
+        members.value = [...members.value.filter((m) => m.userId !== member.userId), member];
+        break;
+      }
+      case "member.removed":
+        if (data.userId === currentUser.value?.id) end("You were removed from this project, so its board is no longer available to you.");
+        else members.value = members.value.filter((m) => m.userId !== data.userId);
+        break;
+      case "project.updated":
+        // The event's project is everyone's: this caller's role is the one it had.
+        if (project.value) project.value = { ...(data as unknown as Project), role: project.value.role };
+        break;
+      case "project.deleted":
+        end("This project was deleted by its owner.");
+        break;
+      case "counts.updated":
+        if (project.value) project.value = { ...project.value, counts: data as unknown as Project["counts"] };
+        break;
+    }
+  }
+
+  function end(reason: string): void {
+    ended.value = reason;
+    dropProject(projectId);
+  }
+
+  /**
+   * Watches the project's events and reads the board; after every (re)established watch it reads it again, since
+   * events missed meanwhile are not replayed. Returns the function that stops watching.
+   */
+  function start(): () => void {
+    let watchedOnce = false;
+    const stop = watchProject(projectId, receive, () => {
+      // The first watch of a board whose first read is already under way needs no second read.
+      if (watchedOnce || !loading) void reload();
+      watchedOnce = true;
+    });
+    if (!watchedOnce) void reload();
+    return stop;
+  }
+
+  let loading: Promise<void> | null = null;
+  async function reload(): Promise<void> {
+    const current = (loading = load());
+    await current;
+    if (loading === current) loading = null;
+  }
+
   return {
     projectId,
+    deleted,
+    ended,
+    start,
+    reload,
+    receive,
+    onComment(listener: (event: CommentEvent) => void): () => void {
+      commentListeners.add(listener);
+      return () => commentListeners.delete(listener);
+    },
     project,
     members,
     labels,
@@ -243,6 +362,6 @@ export function createBoardStore(projectId: string) {
     add,
     createLabel,
     apply,
-    remove: (id: string) => (tasks.value = removeTask(tasks.value, id)),
+    remove: forget,
   };
 }
