@@ -5,7 +5,7 @@ import { computed, signal } from "@preact/signals";
 import { allPages, api, describe, ok, problemOf, type Comment, type Label, type Member, type Project, type Task } from "../api/client";
 import { toast } from "../app/toasts";
 import { dropProject } from "../projects/projectsState";
-import { currentUser, watchProject, type ProjectEvent } from "../session/session";
+import { currentUser, hubState, watchProject, type ProjectEvent } from "../session/session";
 import {
   STATUSES,
   STATUS_NAMES,
@@ -39,7 +39,8 @@ export function createBoardStore(projectId: string) {
   const members = signal<Member[]>([]);
   const labels = signal<Label[]>([]);
   const tasks = signal<ReadonlyMap<string, Task>>(new Map());
-  const pending = signal<ReadonlyMap<string, Placement & { held?: boolean }>>(new Map());
+  /** Placements in flight or held; a held one keeps the version the drag began from (what the person saw). */
+  const pending = signal<ReadonlyMap<string, Placement & { held?: boolean; version?: number }>>(new Map());
   const loaded = signal(false);
   const error = signal<{ status: number; message: string } | null>(null);
   /** The title filter, applied to what is loaded (instant, no request per keystroke). */
@@ -80,7 +81,7 @@ export function createBoardStore(projectId: string) {
     deleted.value = new Set(deleted.value).add(id);
     tasks.value = removeTask(tasks.value, id);
   };
-  const setPending = (id: string, place: (Placement & { held?: boolean }) | null) => {
+  const setPending = (id: string, place: (Placement & { held?: boolean; version?: number }) | null) => {
     const next = new Map(pending.value);
     if (place) next.set(id, place);
     else next.delete(id);
@@ -160,19 +161,23 @@ export function createBoardStore(projectId: string) {
     if (!task || !canEdit.value) return Promise.resolve();
     const intent = {};
     intents.set(id, intent);
+    // A drop is a decision about the card as it was when the drag began: sent with that version, so a change that
+    // arrived mid-drag (the card was held in place meanwhile) is not silently overwritten but met with a 412.
+    const held = pending.value.get(id);
+    const seen = held?.held ? held.version : undefined;
     setPending(id, { ...target, seq: ++seq });
-    const run = (chains.get(id) ?? Promise.resolve()).then(() => (intents.get(id) === intent ? send(id, target, intent) : undefined));
+    const run = (chains.get(id) ?? Promise.resolve()).then(() => (intents.get(id) === intent ? send(id, target, intent, seen) : undefined));
     chains.set(id, run);
     return run;
   }
 
-  async function send(id: string, target: MoveTarget, intent: object): Promise<void> {
+  async function send(id: string, target: MoveTarget, intent: object, seen?: number): Promise<void> {
     const confirmed = tasks.value.get(id);
     if (!confirmed) return;
     const latest = () => intents.get(id) === intent;
     const { data, error: body, response } = await api.POST("/api/projects/{projectId}/tasks/{taskId}/move", {
       params: { path: { projectId, taskId: id } },
-      headers: { "If-Match": `"${confirmed.version}"` },
+      headers: { "If-Match": `"${seen ?? confirmed.version}"` },
       body: { status: target.status, ...(target.afterId ? { afterId: target.afterId } : {}), ...(target.beforeId ? { beforeId: target.beforeId } : {}) },
     });
     if (data) apply(data as Task);
@@ -204,7 +209,7 @@ export function createBoardStore(projectId: string) {
     const index = column.findIndex((t) => t.id === id);
     const above = column[index - 1];
     const below = column[index + 1];
-    setPending(id, { status: task.status, afterId: above?.id ?? null, beforeId: above ? null : (below?.id ?? null), seq: ++seq, held: true });
+    setPending(id, { status: task.status, afterId: above?.id ?? null, beforeId: above ? null : (below?.id ?? null), seq: ++seq, held: true, version: task.version });
   }
 
   function release(id: string): void {
@@ -302,25 +307,30 @@ export function createBoardStore(projectId: string) {
   }
 
   /**
-   * Watches the project's events and reads the board; after every (re)established watch it reads it again, since
-   * events missed meanwhile are not replayed. Returns the function that stops watching.
+   * Watches the project's events and reads the board once the watch holds (so no change falls between the read and
+   * the watch), and again after every re-established watch, since events missed meanwhile are not replayed. Without a
+   * hub connection it reads at once. Returns the function that stops watching.
    */
   function start(): () => void {
-    let watchedOnce = false;
-    const stop = watchProject(projectId, receive, () => {
-      // The first watch of a board whose first read is already under way needs no second read.
-      if (watchedOnce || !loading) void reload();
-      watchedOnce = true;
-    });
-    if (!watchedOnce) void reload();
+    const stop = watchProject(projectId, receive, () => void reload());
+    if (hubState.value !== "connected") void reload();
     return stop;
   }
 
-  let loading: Promise<void> | null = null;
+  // One read at a time: a second asked for meanwhile runs once the first is done (it may have begun before a change).
+  let reading: Promise<void> | null = null;
+  let again = false;
   async function reload(): Promise<void> {
-    const current = (loading = load());
-    await current;
-    if (loading === current) loading = null;
+    if (reading) {
+      again = true;
+      return reading;
+    }
+    do {
+      again = false;
+      reading = load();
+      await reading;
+    } while (again);
+    reading = null;
   }
 
   return {

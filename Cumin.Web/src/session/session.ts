@@ -214,7 +214,7 @@ export interface ProjectEvent {
 
 interface Watch {
   onEvent: (event: ProjectEvent) => void;
-  /** The watch was (re)established: events from before it were not replayed, so the watcher reloads what it shows. */
+  /** The watch was (re)established or refused: events from before it were not replayed, so the watcher reads again. */
   onWatched: () => void;
 }
 
@@ -224,8 +224,7 @@ async function sendWatch(connection: HubConnection, projectId: string): Promise<
   try {
     await connection.invoke("WatchProject", projectId);
   } catch {
-    // Refused (not a member, or past the connection's 50): what the watcher shows comes from its own reads then.
-    return;
+    // Refused (not a member, or past the connection's 50): the watcher's own read then tells what it may show.
   }
   watches.get(projectId)?.forEach((w) => w.onWatched());
 }
