@@ -53,7 +53,7 @@ export function TaskCard(props: {
       <div class="task-meta">
         <span class={`priority priority-${task.priority}`}>
           <span aria-hidden="true" class="priority-dot" />
-          {PRIORITY_NAMES[task.priority]}
+          <span class="priority-name">{PRIORITY_NAMES[task.priority]}</span>
           <span class="visually-hidden"> priority</span>
         </span>
         {task.dueDate && (

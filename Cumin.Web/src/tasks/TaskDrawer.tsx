@@ -41,9 +41,10 @@ const PRIORITIES: Priority[] = ["low", "medium", "high"];
 /** The task at its own URL: editable for owners and editors (every save with If-Match), read-only for viewers. */
 export function TaskDrawer(props: { store: BoardStore; taskId: string; onClose: () => void }) {
   const { store, taskId } = props;
+  // What the board holds is shown at once; the drawer's own read follows.
   const [task, setTask] = useState<Task | null>(store.tasks.value.get(taskId) ?? null);
   const [missing, setMissing] = useState(false);
-  const [draft, setDraft] = useState<Draft | null>(null);
+  const [draft, setDraft] = useState<Draft | null>(task && draftOf(task));
   const [problem, setProblem] = useState<Problem | null>(null);
   const [conflict, setConflict] = useState(false);
   const [confirming, setConfirming] = useState(false);
@@ -71,8 +72,15 @@ export function TaskDrawer(props: { store: BoardStore; taskId: string; onClose: 
   useEffect(() => {
     // The drawer reads the task itself: the board may hold an older version, and a deep link may come first.
     void api.GET("/api/projects/{projectId}/tasks/{taskId}", { params: { path: { projectId: store.projectId, taskId } } }).then(({ data, response }) => {
-      if (data) adopt(data as Task);
-      else if (response.status === 404) setMissing(true);
+      if (!data) {
+        if (response.status === 404) setMissing(true);
+        return;
+      }
+      // Edits begun on the board's copy meanwhile are kept (a save then meets the 412 if the versions differ).
+      const fresh = data as Task;
+      store.apply(fresh);
+      setTask(fresh);
+      setDraft((d) => (!d || !task || Object.keys(changes(task, d)).length === 0 ? draftOf(fresh) : d));
     });
     panel.current?.focus();
   }, [taskId]);
