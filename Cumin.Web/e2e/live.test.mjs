@@ -125,3 +125,29 @@ test("a member removed while on the board, and a board whose project is deleted,
   await one.context.close();
   await two.context.close();
 });
+
+test("after its hub connection drops, the board watches again and shows what it missed meanwhile", async () => {
+  const ada = await registeredUser("Ada");
+  const { project } = await projectWithTasks(ada, "Reconnect", ["Before"]);
+  const { context, page } = await signedInPage(browser, ada, `/projects/${project.id}`);
+  await card(page, "To Do", "Before").waitFor();
+  // The API closes a hub connection when its access token expires (after 20 s in the browser tests); hold back the
+  // reconnection that follows, and make a change the board cannot hear of meanwhile.
+  let refused = 0;
+  await page.route("**/hubs/notifications/negotiate*", (route) => {
+    refused++;
+    return route.abort();
+  });
+  await eventually(async () => refused > 0, { timeout: 60_000, message: "the hub connection closed and tried to come back" });
+  assert.equal((await apiAs(ada).post(`/api/projects/${project.id}/tasks`, { title: "While away" })).status, 201);
+  await page.waitForTimeout(1500);
+  assert.equal(await card(page, "To Do", "While away").count(), 0, "nothing heard while disconnected");
+  await page.unroute("**/hubs/notifications/negotiate*");
+  // Connected again: it watches the project again and reads the board, so the missed card shows, and later ones live.
+  await card(page, "To Do", "While away").waitFor({ timeout: 30_000 });
+  assert.equal((await apiAs(ada).post(`/api/projects/${project.id}/tasks`, { title: "After" })).status, 201);
+  await card(page, "To Do", "After").waitFor({ timeout: 20_000 });
+  assert.equal(await column(page, "To Do").getByRole("listitem").count(), 3);
+  assertNoPageProblems(context);
+  await context.close();
+});
