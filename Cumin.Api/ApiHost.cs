@@ -1,3 +1,5 @@
+using Cumin.Api.Webhooks;
+using Cumin.Webhooks;
 using System.Diagnostics;
 using Amazon.DynamoDBv2;
 using Cumin.Api.Auth;
@@ -109,6 +111,8 @@ public static class ApiHost
         services.AddSingleton(_ => NpgsqlDataSource.Create(
             configuration.GetConnectionString("Postgres") ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not set.")));
         services.AddSingleton<IProjectCounts, PostgresProjectCounts>();
+        services.AddSingleton<PostgresWebhookDeliveries>();
+        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.SectionName));
         services.AddCuminHealthChecks();
 
         services.AddSignalR().AddJsonProtocol(json => JsonSetup.Configure(json.PayloadSerializerOptions));
@@ -151,6 +155,7 @@ public static class ApiHost
         api.MapLabels();
         api.MapComments();
         api.MapExports();
+        api.MapWebhooks();
         api.MapNotifications();
         return app;
     }

@@ -26,6 +26,9 @@ public static class TableNames
 
     /// <summary>pk <c>{projectId}/{taskId}</c>, sk comment id. Streams NEW_AND_OLD_IMAGES.</summary>
     public const string Comments = "comments";
+
+    /// <summary>pk project id: one item holding the project's webhooks. Streams NEW_AND_OLD_IMAGES.</summary>
+    public const string Webhooks = "webhooks";
 }
 
 /// <summary>Configuration section <c>Cumin:Tables</c>: every table is named <c>{Prefix}{name}</c>.</summary>

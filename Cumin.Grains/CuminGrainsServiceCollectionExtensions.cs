@@ -3,6 +3,7 @@ using Cumin.Grains.Comments;
 using Cumin.Grains.Exports;
 using Cumin.Grains.Tasks;
 using Cumin.Grains.Users;
+using Cumin.Webhooks;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,6 +31,8 @@ public static class CuminGrainsServiceCollectionExtensions
         services.TryAddSingleton<IExportCatalog, DynamoDBExportCatalog>();
         services.TryAddSingleton<ICommentStore, DynamoDBCommentStore>();
         services.TryAddSingleton<IAssignedTaskCatalog, DynamoDBAssignedTaskCatalog>();
+        // Webhook secrets are sealed with the key the webhook deliverer opens them with (Cumin:Webhooks:SecretKey).
+        services.TryAddSingleton<ISecretProtector>(_ => new AesGcmSecretProtector(configuration[AesGcmSecretProtector.KeyConfigurationKey]));
         return services;
     }
 }

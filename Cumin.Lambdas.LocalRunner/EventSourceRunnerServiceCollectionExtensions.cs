@@ -1,9 +1,12 @@
 using Amazon.DynamoDBv2;
+using Amazon.SQS;
 using Cumin.Lambdas.Aggregation;
 using Cumin.Lambdas.Export;
 using Cumin.Lambdas.Hosting;
 using Cumin.Lambdas.LocalRunner.DynamoDbStreams;
 using Cumin.Lambdas.Streams;
+using Cumin.Lambdas.Webhooks;
+using Cumin.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -74,6 +77,41 @@ public sealed class EventSourceRunnerBuilder(IServiceCollection services)
     public EventSourceRunnerBuilder AddExporterEventSource() =>
         AddStreamEventSource<ExporterFunction>(
             TableNames.Jobs, parallelizationFactor: ExporterParallelizationFactor, maximumRetryAttempts: ExporterMaximumRetryAttempts);
+
+    /// <summary>
+    /// The webhook functions: the event function on every table whose changes are project events, each record retried
+    /// until it is queued (its failures are DynamoDB or SQS being away), and the deliverer on the deliveries queue.
+    /// </summary>
+    public EventSourceRunnerBuilder AddWebhookEventSources()
+    {
+        foreach (var table in ProjectEventReader.Tables)
+        {
+            AddStreamEventSource<WebhookEventFunction>(table, maximumRetryAttempts: -1);
+        }
+
+        return AddQueueEventSource<WebhookDeliveryFunction>(sp => sp.GetRequiredService<IOptions<WebhookOptions>>().Value.QueueName);
+    }
+
+    /// <summary>
+    /// Feeds the SQS queue <paramref name="queueName"/> to <typeparamref name="TFunction"/>, <paramref name="concurrency"/>
+    /// batches of up to <paramref name="batchSize"/> messages at once (deploy/cumin.yaml's mapping says the same batch size).
+    /// </summary>
+    public EventSourceRunnerBuilder AddQueueEventSource<TFunction>(Func<IServiceProvider, string> queueName, int batchSize = 10, int concurrency = 4)
+        where TFunction : class, IStreamEventFunction
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(batchSize, 10);
+        ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
+        Services.TryAddSingleton<TFunction>();
+        Services.TryAddSingleton<IAmazonSQS>(_ => new AmazonSQSClient());
+        Services.AddSingleton(new QueueEventSourceMapping(typeof(TFunction).Name, queueName, sp => sp.GetRequiredService<TFunction>(), batchSize, concurrency));
+        if (!Services.Any(d => d.ImplementationType == typeof(QueueEventSourceRunner)))
+        {
+            Services.AddHostedService<QueueEventSourceRunner>();
+        }
+
+        return this;
+    }
 
     /// <summary>
     /// Feeds the stream of table <c>{Cumin:Tables:Prefix}{table}</c> to <typeparamref name="TFunction"/>, resolved

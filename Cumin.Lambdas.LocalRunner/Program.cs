@@ -16,9 +16,12 @@ builder.AddCuminTelemetry("cumin-runner");
 // Each function's own registration, the one its Lambda entry point uses too; then which table feeds which function.
 builder.Services.AddAggregator(builder.Configuration);
 builder.Services.AddExporter(builder.Configuration);
+builder.Services.AddWebhookEvents(builder.Configuration);
+builder.Services.AddWebhookDeliverer(builder.Configuration);
 builder.Services.AddEventSourceRunner(builder.Configuration)
     .AddAggregatorEventSources()
-    .AddExporterEventSource();
+    .AddExporterEventSource()
+    .AddWebhookEventSources();
 
 using var host = builder.Build();
 if (migrateOnly)

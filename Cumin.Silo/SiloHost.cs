@@ -118,6 +118,14 @@ public static class SiloHost
             StreamViewType = "NEW_AND_OLD_IMAGES",
             DeleteStateOnClear = true,
         };
+        // A project's webhooks, one item, read on first use; the webhook functions read its stream (a ping, a change).
+        storage.Tables["webhooks"] = new DynamoDBTableMapping
+        {
+            TableName = TableNames.Webhooks,
+            PartitionKeyName = KeyAttributes.Partition,
+            StreamViewType = "NEW_AND_OLD_IMAGES",
+            DeleteStateOnClear = true,
+        };
         // A project's tasks are one partition; the board index orders them by column and rank (strongly consistent,
         // so a project reads its board from it), the assignee index finds a user's tasks across projects.
         storage.Tables["task"] = new DynamoDBTableMapping

@@ -7,6 +7,7 @@
 #   scripts/bench.sh web                the web app in Chromium: size, a 1,000-task board's load, drag round trips
 #   scripts/bench.sh board --tasks 1000 --movers 16   a project's board: load, list vs DynamoDB, moves vs PATCHes, storage calls per move
 #   scripts/bench.sh faults [dynamodb|postgres|fauxqs|runner]   outages under a mixed load (not in `all`: it stops servers)
+#   scripts/bench.sh live               webhook delivery lag (the receiver is the benchmark itself, on loopback)
 set -euo pipefail
 # shellcheck source=stack.sh
 source "$(dirname "$0")/stack.sh"
@@ -14,7 +15,7 @@ source "$(dirname "$0")/stack.sh"
 source "$(dirname "$0")/web.sh"
 cd "$STACK_ROOT"
 
-ALL=(storage api counts export login web board)
+ALL=(storage api counts export login web board live)
 # DynamoDB Local with the JVM's full JIT: the tests' quick-starting C1-only mode would understate its throughput.
 export CUMIN_DYNAMODB_FULL_JIT=1
 stack_install
@@ -73,7 +74,9 @@ run_one() {
   source "$STATE/env"
   unset Cumin__DynamoDB__ServiceUrl CUMIN_DYNAMODB_PROXY_URL
   if [ "$name" = board ]; then start_dynamodb_proxy; fi
-  case "$name" in api | counts | login | board | faults) apps_start "$STATE" ;; web) web_apps_start "$STATE" ;; esac
+  # The live benchmark's webhook receiver listens on http://127.0.0.1, which only Development allows by default.
+  if [ "$name" = live ]; then export Cumin__Webhooks__AllowHttp=true Cumin__Webhooks__AllowPrivateTargets=true; fi
+  case "$name" in api | counts | login | board | faults | live) apps_start "$STATE" ;; web) web_apps_start "$STATE" ;; esac
   # The faults benchmark kills the runner (apps_start's second program) and starts another (scripts/bench-faults.sh).
   if [ "$name" = faults ]; then echo "${PROGRAM_PIDS[1]}" >"$STATE/runner.pid"; fi
   if [ "$name" = api ]; then start_baseline; fi

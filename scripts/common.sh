@@ -86,6 +86,7 @@ apps_start() {
   export Cumin__Orleans__SiloPort=$silo_port Cumin__Orleans__GatewayPort=$gateway Cumin__Orleans__Dashboard=false
   export Cumin__Orleans__ClusterId=$id Cumin__Orleans__ServiceId=$id Cumin__Auth__SigningKey=$key
   export Cumin__Tables__Prefix="$id-" Cumin__Notifications__QueueName="$id-notifications" Cumin__Exports__Bucket="$id-exports"
+  export Cumin__Webhooks__QueueName="$id-webhook-deliveries"
   export Cumin__RateLimits__AuthPerClientPerMinute=${Cumin__RateLimits__AuthPerClientPerMinute:-1000000}
   export Cumin__RateLimits__RefreshPerClientPerMinute=${Cumin__RateLimits__RefreshPerClientPerMinute:-1000000}
   export Cumin__RateLimits__LoginFailuresPerEmailAndClientPerMinute=${Cumin__RateLimits__LoginFailuresPerEmailAndClientPerMinute:-1000}

@@ -2,6 +2,7 @@ using Cumin.Common;
 using Cumin.Labels;
 using Cumin.Live;
 using Cumin.Tasks;
+using Cumin.Webhooks;
 
 namespace Cumin.Projects;
 
@@ -25,7 +26,7 @@ public interface IProjectGrain : IGrainWithStringKey, IProjectFeed
     [Alias("update")]
     Task<Reply<ProjectView>> Update(string callerId, ProjectPatch patch);
 
-    /// <summary>Deletes the project, its tasks and their comments, and its labels (owner only).</summary>
+    /// <summary>Deletes the project, its tasks and their comments, its labels and webhooks (owner only).</summary>
     [Alias("delete")]
     Task<Reply<bool>> Delete(string callerId);
 
@@ -100,4 +101,22 @@ public interface IProjectGrain : IGrainWithStringKey, IProjectFeed
     /// <summary>Deletes a label; from then on no reader sees it in a task's labels.</summary>
     [Alias("delete-label")]
     Task<Reply<bool>> DeleteLabel(string callerId, string labelId);
+
+    /// <summary>The project's webhooks (owner only), secrets left out.</summary>
+    [Alias("webhooks"), ReadOnly]
+    Task<Reply<IReadOnlyList<Webhook>>> ListWebhooks(string callerId);
+
+    /// <summary>Makes a webhook (owner only); the reply carries its secret, which is never shown again.</summary>
+    [Alias("create-webhook")]
+    Task<Reply<CreatedWebhook>> CreateWebhook(string callerId, string url, IReadOnlyList<string> events);
+
+    [Alias("update-webhook")]
+    Task<Reply<Webhook>> UpdateWebhook(string callerId, string webhookId, WebhookPatch patch);
+
+    [Alias("delete-webhook")]
+    Task<Reply<bool>> DeleteWebhook(string callerId, string webhookId);
+
+    /// <summary>Asks for a <c>ping</c> delivery to the webhook, which the webhook functions make from the table's stream.</summary>
+    [Alias("ping-webhook")]
+    Task<Reply<bool>> PingWebhook(string callerId, string webhookId);
 }

@@ -125,6 +125,7 @@ public sealed partial class ProjectGrain(
 
             // Every task grain is purged and gone, so none is left to be told that the context went with the project.
             _watchers.Clear();
+            await ClearWebhooksAsync();
             await Labels.LoadAsync();
             if (Labels.RecordExists)
             {

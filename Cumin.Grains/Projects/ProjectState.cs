@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Cumin.Projects;
+using Cumin.Webhooks;
 
 namespace Cumin.Grains.Projects;
 
@@ -77,4 +78,52 @@ public sealed class LabelState
     public DateTimeOffset UpdatedAt { get; set; }
 
     public string UpdatedBy { get; set; } = "";
+}
+
+/// <summary>
+/// A project's webhooks: one item of the <c>webhooks</c> table (pk project id), at most 10 webhooks. Read on first use,
+/// as the labels are; the webhook functions read it too (<see cref="WebhookAttributes"/>).
+/// </summary>
+public sealed class ProjectWebhooksState
+{
+    [JsonPropertyName(WebhookAttributes.Webhooks)]
+    public List<WebhookState> Webhooks { get; set; } = [];
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public string UpdatedBy { get; set; } = "";
+}
+
+public sealed class WebhookState
+{
+    [JsonPropertyName(WebhookAttributes.Id)]
+    public string Id { get; set; } = "";
+
+    [JsonPropertyName(WebhookAttributes.Url)]
+    public string Url { get; set; } = "";
+
+    [JsonPropertyName(WebhookAttributes.Events)]
+    public List<string> Events { get; set; } = [];
+
+    [JsonPropertyName(WebhookAttributes.Active)]
+    public bool Active { get; set; }
+
+    /// <summary>Sealed with the project id as associated data; never leaves the silo, the deliverer unseals it.</summary>
+    [JsonPropertyName(WebhookAttributes.Secret)]
+    public string Secret { get; set; } = "";
+
+    [JsonPropertyName(WebhookAttributes.CreatedAt)]
+    public DateTimeOffset CreatedAt { get; set; }
+
+    [JsonPropertyName(WebhookAttributes.CreatedBy)]
+    public string CreatedBy { get; set; } = "";
+
+    [JsonPropertyName(WebhookAttributes.ActivatedAt)]
+    public DateTimeOffset ActivatedAt { get; set; }
+
+    [JsonPropertyName(WebhookAttributes.PingId)]
+    public string? PingId { get; set; }
+
+    [JsonPropertyName(WebhookAttributes.PingedBy)]
+    public string? PingedBy { get; set; }
 }

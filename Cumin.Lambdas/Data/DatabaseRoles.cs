@@ -36,7 +36,8 @@ public sealed partial class DatabaseRolesOptions
 /// Least privilege in PostgreSQL, one role per component, each able to do what its program does and nothing else:
 /// <list type="bullet">
 /// <item>the aggregator reads and writes its counts, ledger and deleted-project markers;</item>
-/// <item>the API reads the counts and the cluster membership (the gateways);</item>
+/// <item>the webhook deliverer (on the aggregator's role) writes the deliveries log;</item>
+/// <item>the API reads the counts, the deliveries log and the cluster membership (the gateways);</item>
 /// <item>the silos own the membership tables, which the first silo creates (Cumin.Clustering applies that schema): they
 /// may create tables in the schema, and whatever they create the API may read.</item>
 /// </list>
@@ -46,6 +47,9 @@ public sealed partial class DatabaseRolesOptions
 public static class DatabaseRoles
 {
     private static readonly string[] AggregatorTables = ["project_status_counts", "aggregator_task_ledger", "aggregator_deleted_projects"];
+
+    /// <summary>The webhook deliverer's log, written with the aggregator's role (both are the Lambdas') and read by the API.</summary>
+    private static readonly string[] WebhookTables = ["webhook_deliveries", "webhook_suspensions"];
 
     private static readonly string[] MembershipTables = ["orleans_membership_version", "orleans_membership", "orleansquery", "cumin_schema_versions"];
 
@@ -77,6 +81,8 @@ public static class DatabaseRoles
         statements.Add($"GRANT CREATE ON SCHEMA public TO {silo}");
         statements.Add($"GRANT SELECT, INSERT, UPDATE, DELETE ON {string.Join(", ", AggregatorTables)} TO {aggregator}");
         statements.Add($"GRANT SELECT ON project_status_counts TO {api}");
+        statements.Add($"GRANT SELECT, INSERT, UPDATE ON {string.Join(", ", WebhookTables)} TO {aggregator}");
+        statements.Add($"GRANT SELECT ON {string.Join(", ", WebhookTables)} TO {api}");
         // What the silos create later (the membership schema) the API may read; the owner must be a member to say so.
         statements.Add($"GRANT {silo} TO CURRENT_USER");
         statements.Add($"ALTER DEFAULT PRIVILEGES FOR ROLE {silo} IN SCHEMA public GRANT SELECT ON TABLES TO {api}");

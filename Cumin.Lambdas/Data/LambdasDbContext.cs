@@ -1,12 +1,13 @@
 using Cumin.Lambdas.Aggregation;
 using Cumin.Lambdas.Streams;
+using Cumin.Lambdas.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cumin.Lambdas.Data;
 
 /// <summary>
 /// The Lambdas' PostgreSQL schema: the aggregator's counts, ledger and deleted-project markers, and the local
-/// runner's stream checkpoints. One context so one migration history creates all of it.
+/// runner's stream checkpoints, the webhook deliveries log. One context so one migration history creates all of it.
 /// Names are snake_case because the API and psql users query these tables by hand.
 /// </summary>
 public sealed class LambdasDbContext(DbContextOptions<LambdasDbContext> options) : DbContext(options)
@@ -18,6 +19,10 @@ public sealed class LambdasDbContext(DbContextOptions<LambdasDbContext> options)
     public DbSet<DeletedProject> DeletedProjects => Set<DeletedProject>();
 
     public DbSet<StreamCheckpoint> StreamCheckpoints => Set<StreamCheckpoint>();
+
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+
+    public DbSet<WebhookSuspension> WebhookSuspensions => Set<WebhookSuspension>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -63,6 +68,36 @@ public sealed class LambdasDbContext(DbContextOptions<LambdasDbContext> options)
             checkpoint.Property(c => c.SequenceNumber).HasColumnName("sequence_number");
             checkpoint.Property(c => c.Finished).HasColumnName("finished");
             checkpoint.Property(c => c.UpdatedAt).HasColumnName("updated_at");
+        });
+
+        modelBuilder.Entity<WebhookDelivery>(delivery =>
+        {
+            delivery.ToTable("webhook_deliveries");
+            delivery.HasKey(d => d.Id);
+            delivery.Property(d => d.Id).HasColumnName("id");
+            delivery.Property(d => d.WebhookId).HasColumnName("webhook_id");
+            delivery.Property(d => d.ProjectId).HasColumnName("project_id");
+            delivery.Property(d => d.EventId).HasColumnName("event_id");
+            delivery.Property(d => d.Type).HasColumnName("type");
+            delivery.Property(d => d.At).HasColumnName("at");
+            delivery.Property(d => d.Attempt).HasColumnName("attempt");
+            delivery.Property(d => d.Status).HasColumnName("status");
+            delivery.Property(d => d.Ok).HasColumnName("ok");
+            delivery.Property(d => d.DurationMs).HasColumnName("duration_ms");
+            delivery.Property(d => d.Error).HasColumnName("error");
+            // A webhook's newest attempts first: the deliveries page, the last delivery, the failures in a row.
+            delivery.HasIndex(d => new { d.WebhookId, d.At }).IsDescending(false, true);
+            // Deleting a project's log.
+            delivery.HasIndex(d => d.ProjectId);
+        });
+
+        modelBuilder.Entity<WebhookSuspension>(suspension =>
+        {
+            suspension.ToTable("webhook_suspensions");
+            suspension.HasKey(s => s.WebhookId);
+            suspension.Property(s => s.WebhookId).HasColumnName("webhook_id");
+            suspension.Property(s => s.ProjectId).HasColumnName("project_id");
+            suspension.Property(s => s.SuspendedAt).HasColumnName("suspended_at");
         });
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cumin.Webhooks;
 using Microsoft.Extensions.Configuration;
 
 namespace Cumin.Lambdas.Hosting;
@@ -14,18 +15,30 @@ public static class LambdaSecrets
 {
     public const string PostgresConnectionStringKey = "Cumin:Secrets:PostgresConnectionString";
 
+    /// <summary>Names the secret whose value becomes <c>Cumin:Webhooks:SecretKey</c> (the webhook deliverer).</summary>
+    public const string WebhookSecretKeyKey = "Cumin:Secrets:WebhookSecretKey";
+
+    private static readonly (string Secret, string Target)[] Secrets =
+    [
+        (PostgresConnectionStringKey, "ConnectionStrings:Postgres"),
+        (WebhookSecretKeyKey, AesGcmSecretProtector.KeyConfigurationKey),
+    ];
+
     /// <summary>Adds the secrets named by the configuration built so far; nothing when none is named (local runs).</summary>
     public static IConfigurationBuilder AddLambdaSecrets(this IConfigurationBuilder builder, Uri? extension = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var secretId = builder.Build()[PostgresConnectionStringKey];
-        if (string.IsNullOrEmpty(secretId))
+        var configuration = builder.Build();
+        var values = new Dictionary<string, string?>();
+        foreach (var (secret, target) in Secrets)
         {
-            return builder;
+            if (configuration[secret] is { Length: > 0 } secretId)
+            {
+                values[target] = ReadSecretAsync(secretId, extension ?? DefaultExtension()).GetAwaiter().GetResult();
+            }
         }
 
-        var value = ReadSecretAsync(secretId, extension ?? DefaultExtension()).GetAwaiter().GetResult();
-        return builder.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = value });
+        return values.Count == 0 ? builder : builder.AddInMemoryCollection(values);
     }
 
     /// <summary>GetSecretValue through the extension: the function's role needs <c>secretsmanager:GetSecretValue</c> on it.</summary>

@@ -10,6 +10,7 @@ using Cumin.Bench;
 //   dynamodb-proxy PORT TARGET                                             the request-counting DynamoDB forwarder the board benchmark puts before the silo
 //   faults [dynamodb|postgres|fauxqs|runner ...]                        outages under a mixed load: answers classified, writes and counts checked
 //   login [--rounds 15]                                                    a login's password check at 100,000 and 210,000 iterations, and through the API
+//   live [--webhook-changes 200] [--webhook-projects 10]                  webhook delivery lag from a change's response to the receiver
 // One class per benchmark; add a case here to add one.
 var command = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "storage";
 var rest = args.Length > 0 && args[0] == command ? args[1..] : args;
@@ -34,7 +35,9 @@ switch (command)
         return await LoginBenchmark.RunAsync(rest);
     case "faults":
         return await FaultsBenchmark.RunAsync(rest);
+    case "live":
+        return await LiveBenchmark.RunAsync(rest);
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{command}'. Known: storage, storage-cpu, api, counts, export, login, board, dynamodb-proxy, faults.");
+        Console.Error.WriteLine($"Unknown benchmark '{command}'. Known: storage, storage-cpu, api, counts, export, login, board, live, dynamodb-proxy, faults.");
         return 2;
 }

@@ -80,8 +80,8 @@ public class ApiFixture : IAsyncLifetime
     /// <summary>False: no exporter runs, so exports stay pending (the export quota's tests).</summary>
     protected virtual bool WithRunner => true;
 
-    /// <summary>The Lambdas' local event-source runner with the exporter on the jobs table, as Cumin.Lambdas.LocalRunner's Program wires it.</summary>
-    private static IHost BuildRunner(IReadOnlyDictionary<string, string?> settings)
+    /// <summary>The Lambdas' local event-source runner, as Cumin.Lambdas.LocalRunner's Program wires it, with <see cref="AddFunctions"/>.</summary>
+    private IHost BuildRunner(IReadOnlyDictionary<string, string?> settings)
     {
         var runner = Host.CreateApplicationBuilder();
         runner.Configuration.AddInMemoryCollection(settings);
@@ -93,10 +93,20 @@ public class ApiFixture : IAsyncLifetime
         });
         runner.Logging.SetMinimumLevel(LogLevel.Warning);
         runner.Services.AddLambdasDatabase(runner.Configuration);
-        runner.Services.AddExporter(runner.Configuration);
-        runner.Services.AddEventSourceRunner(runner.Configuration).AddExporterEventSource();
+        AddFunctions(runner);
         return runner.Build();
     }
+
+    /// <summary>The functions the runner runs: the exporter on the jobs table.</summary>
+    protected virtual void AddFunctions(HostApplicationBuilder runner)
+    {
+        ArgumentNullException.ThrowIfNull(runner);
+        runner.Services.AddExporter(runner.Configuration);
+        runner.Services.AddEventSourceRunner(runner.Configuration).AddExporterEventSource();
+    }
+
+    /// <summary>The runner's services (its functions, as it invokes them).</summary>
+    public IServiceProvider RunnerServices => _runner?.Services ?? throw new InvalidOperationException("this fixture runs no runner");
 
     /// <summary>Lets a derived fixture change settings before the silo and the API start.</summary>
     protected virtual void Configure(Dictionary<string, string?> settings)

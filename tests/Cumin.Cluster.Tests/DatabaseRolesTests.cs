@@ -49,12 +49,17 @@ public sealed class DatabaseRolesTests
         await ExecuteAsync(aggregator, "INSERT INTO project_status_counts (project_id, todo, in_progress, done) VALUES ('p1', 1, 0, 0)");
         await ExecuteAsync(aggregator, "UPDATE project_status_counts SET done = 1 WHERE project_id = 'p1'");
         await ExecuteAsync(aggregator, "DELETE FROM aggregator_task_ledger");
+        // The webhook deliverer, on the same role: its log and suspensions.
+        await ExecuteAsync(aggregator, "INSERT INTO webhook_deliveries (id, webhook_id, project_id, event_id, type, at, attempt, ok, duration_ms) VALUES ('d1', 'w1', 'p1', 'e1', 'ping', now(), 1, true, 5)");
+        await ExecuteAsync(aggregator, "INSERT INTO webhook_suspensions (webhook_id, project_id, suspended_at) VALUES ('w1', 'p1', now()) ON CONFLICT (webhook_id) DO UPDATE SET suspended_at = excluded.suspended_at");
         await RefusedAsync(aggregator, "SELECT * FROM orleans_membership");
         await RefusedAsync(aggregator, "CREATE TABLE stolen (x int)");
 
         await ExecuteAsync(api, "SELECT * FROM project_status_counts");
         await ExecuteAsync(api, "SELECT * FROM orleans_membership_version");
         await ExecuteAsync(api, "SELECT * FROM orleansquery");
+        await ExecuteAsync(api, "SELECT * FROM webhook_deliveries JOIN webhook_suspensions USING (webhook_id)");
+        await RefusedAsync(api, "DELETE FROM webhook_deliveries");
         await RefusedAsync(api, "UPDATE project_status_counts SET todo = 99");
         await RefusedAsync(api, "DELETE FROM orleans_membership_version");
         await RefusedAsync(api, "SELECT * FROM aggregator_task_ledger");

@@ -310,7 +310,7 @@ public sealed partial class DeploymentDefinitionTests
     {
         var resources = Template.Get("Resources")!;
         var functions = resources.Entries().Where(r => r.Value.Get("Type").Scalar() == "AWS::Lambda::Function").ToDictionary(r => r.Key, r => r.Value.Get("Properties")!);
-        Assert.Equal(["AggregatorFunction", "ExporterFunction"], functions.Keys.Order());
+        Assert.Equal(["AggregatorFunction", "ExporterFunction", "WebhookDelivererFunction", "WebhookEventsFunction"], functions.Keys.Order());
 
         // Each handler is resolved against the built assembly, as the .NET Lambda runtime would: a public class with
         // a parameterless constructor and a public Task<Stream> method taking a Stream.
@@ -324,7 +324,11 @@ public sealed partial class DeploymentDefinitionTests
             Assert.True(handle?.ReturnType == typeof(Task<Stream>), $"{name}: {typeName}.{method}(Stream) returning Task<Stream>");
         }
 
-        foreach (var (name, configuration) in new[] { ("AggregatorFunction", ProgramConfiguration.AggregatorFunction), ("ExporterFunction", ProgramConfiguration.ExporterFunction) })
+        foreach (var (name, configuration) in new[]
+                 {
+                     ("AggregatorFunction", ProgramConfiguration.AggregatorFunction), ("ExporterFunction", ProgramConfiguration.ExporterFunction),
+                     ("WebhookEventsFunction", ProgramConfiguration.WebhookEventsFunction), ("WebhookDelivererFunction", ProgramConfiguration.WebhookDelivererFunction),
+                 })
         {
             var variables = functions[name].Get("Environment").Get("Variables").Entries().Select(e => e.Key).ToList();
             Assert.All(variables, v => Assert.True(configuration.Reads(v), $"{name} does not read {v}"));
@@ -332,7 +336,7 @@ public sealed partial class DeploymentDefinitionTests
 
         var mappings = resources.Entries().Where(r => r.Value.Get("Type").Scalar() == "AWS::Lambda::EventSourceMapping")
             .Select(r => r.Value.Get("Properties")!).ToList();
-        Assert.Equal(3, mappings.Count);
+        Assert.Equal(9, mappings.Count);
         Assert.All(mappings, m => Assert.Equal(["ReportBatchItemFailures"], m.Get("FunctionResponseTypes").Items().Select(i => i.Scalar())));
         var exporter = mappings.Single(m => m.Get("FunctionName").Scalar() == "ExporterFunction");
         Assert.Equal("JobsTable.StreamArn", exporter.Get("EventSourceArn").Scalar());
@@ -340,6 +344,14 @@ public sealed partial class DeploymentDefinitionTests
         Assert.Equal(
             ["ProjectsTable.StreamArn", "TasksTable.StreamArn"],
             mappings.Where(m => m.Get("FunctionName").Scalar() == "AggregatorFunction").Select(m => m.Get("EventSourceArn").Scalar()).Order());
+        // The webhook events come from every table the local runner feeds the event function, and the deliverer drains
+        // the deliveries queue.
+        Assert.Equal(
+            Cumin.Lambdas.Webhooks.ProjectEventReader.Tables.Select(t => $"{char.ToUpperInvariant(t[0])}{t[1..]}Table.StreamArn").Order(),
+            mappings.Where(m => m.Get("FunctionName").Scalar() == "WebhookEventsFunction").Select(m => m.Get("EventSourceArn").Scalar()).Order());
+        Assert.Equal(
+            "WebhookDeliveriesQueue.Arn",
+            mappings.Single(m => m.Get("FunctionName").Scalar() == "WebhookDelivererFunction").Get("EventSourceArn").Scalar());
         // The aggregator's records are retried until counted, in AWS as by the local runner.
         Assert.All(
             mappings.Where(m => m.Get("FunctionName").Scalar() == "AggregatorFunction"),

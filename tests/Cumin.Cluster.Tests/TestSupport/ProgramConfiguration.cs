@@ -50,7 +50,7 @@ public sealed class ProgramConfiguration
         .With(RefreshTokenOptions.Section, typeof(RefreshTokenOptions))
         .With(NotificationSettings.Section + ":Sqs", typeof(Cumin.Orleans.Sqs.SqsStreamOptions))
         .With(SiloHost.ShutdownTimeoutKey, "ConnectionStrings:" + ClusteringOptions.ConnectionStringName, "Cumin:DynamoDB:ServiceUrl",
-            NotificationSettings.Section + ":QueueName");
+            NotificationSettings.Section + ":QueueName", Cumin.Webhooks.AesGcmSecretProtector.KeyConfigurationKey);
 
     public static ProgramConfiguration Api { get; } = new ProgramConfiguration("Cumin.Api") { HealthPaths = ["/health/live", "/health/ready"] }
         .With(Runtime).With(WebHost).WithPrefix("Logging:")
@@ -70,6 +70,7 @@ public sealed class ProgramConfiguration
         .With(Cumin.TableOptions.Section, typeof(Cumin.TableOptions))
         .With(ExporterOptions.SectionName, typeof(ExporterOptions))
         .With(Cumin.Lambdas.Data.DatabaseRolesOptions.SectionName, typeof(Cumin.Lambdas.Data.DatabaseRolesOptions))
+        .With(Cumin.Webhooks.WebhookOptions.SectionName, typeof(Cumin.Webhooks.WebhookOptions))
         .With("ConnectionStrings:Postgres", "AWS_ENDPOINT_URL_DYNAMODBSTREAMS", ExporterOptions.QueueNameKey, "Cumin:Exports:ServiceUrl");
 
     /// <summary>
@@ -87,6 +88,19 @@ public sealed class ProgramConfiguration
         .With(Cumin.TableOptions.Section, typeof(Cumin.TableOptions))
         .With(ExporterOptions.SectionName, typeof(ExporterOptions))
         .With(ExporterOptions.QueueNameKey, "Cumin:Exports:ServiceUrl");
+
+    /// <summary>The webhook event function's parameterless constructor: the tables and the deliveries queue.</summary>
+    public static ProgramConfiguration WebhookEventsFunction { get; } = new ProgramConfiguration("WebhookEventsFunction")
+        .WithPrefix("Logging:")
+        .With(Cumin.TableOptions.Section, typeof(Cumin.TableOptions))
+        .With(Cumin.Webhooks.WebhookOptions.SectionName, typeof(Cumin.Webhooks.WebhookOptions));
+
+    /// <summary>The webhook deliverer's: the tables, the webhook options, and the two secrets it reads at start.</summary>
+    public static ProgramConfiguration WebhookDelivererFunction { get; } = new ProgramConfiguration("WebhookDelivererFunction")
+        .WithPrefix("Logging:")
+        .With(Cumin.TableOptions.Section, typeof(Cumin.TableOptions))
+        .With(Cumin.Webhooks.WebhookOptions.SectionName, typeof(Cumin.Webhooks.WebhookOptions))
+        .With("ConnectionStrings:Postgres", Cumin.Lambdas.Hosting.LambdaSecrets.PostgresConnectionStringKey, Cumin.Lambdas.Hosting.LambdaSecrets.WebhookSecretKeyKey);
 
     public static ProgramConfiguration ForProject(string project) => project switch
     {
