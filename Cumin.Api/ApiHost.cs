@@ -31,7 +31,7 @@ public static class ApiHost
     public const int MaxRequestBodyBytes = 1024 * 1024;
 
     /// <summary>How long a stopping API instance lets requests in flight finish (configuration, a TimeSpan).</summary>
-    public const string ShutdownTimeoutKey = "Cumin:ShutdownTimeout";
+    public const string ShutdownTimeoutKey = HostDefaultsExtensions.ShutdownTimeoutKey;
 
     public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(25);
 
@@ -47,14 +47,12 @@ public static class ApiHost
             kestrel.AddServerHeader = false;
         });
 
-        builder.AddCuminTelemetry("cumin-api");
-        // Grain calls carry the request's trace context to the silos (and observer calls bring theirs back).
-        builder.UseOrleansClient(client => client.UseCuminClustering(configuration).AddActivityPropagation());
         // SIGTERM: Kestrel stops accepting, lets requests in flight finish (the web host stops before the Orleans
         // client, so they can still call grains), then the process exits. The load balancer has deregistered the task
-        // before ECS sends SIGTERM; ECS's stopTimeout (deploy/) is longer than this.
-        services.AddOptions<HostOptions>().Configure(host =>
-            host.ShutdownTimeout = configuration.GetValue(ShutdownTimeoutKey, DefaultShutdownTimeout));
+        // before ECS sends SIGTERM; ECS's stopTimeout (deploy/) is longer than DefaultShutdownTimeout.
+        builder.AddCuminHostDefaults("cumin-api", DefaultShutdownTimeout);
+        // Grain calls carry the request's trace context to the silos (and observer calls bring theirs back).
+        builder.UseOrleansClient(client => client.UseCuminClustering(configuration).AddActivityPropagation());
 
         services.ConfigureHttpJsonOptions(json => JsonSetup.Configure(json.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -79,7 +77,6 @@ public static class ApiHost
             return Task.CompletedTask;
         }));
 
-        services.TryAddTimeProvider();
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>());
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section));
@@ -105,10 +102,6 @@ public static class ApiHost
             hsts.IncludeSubDomains = true;
         });
 
-        // The SDK finds the endpoint itself (AWS_ENDPOINT_URL_DYNAMODB, then the region); Cumin:DynamoDB:ServiceUrl overrides it.
-        services.AddSingleton<IAmazonDynamoDB>(_ => configuration["Cumin:DynamoDB:ServiceUrl"] is { Length: > 0 } url
-            ? new AmazonDynamoDBClient(new AmazonDynamoDBConfig { ServiceURL = url })
-            : new AmazonDynamoDBClient());
         services.AddSingleton(_ => NpgsqlDataSource.Create(
             configuration.GetConnectionString("Postgres") ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not set.")));
         services.AddSingleton<IProjectCounts, PostgresProjectCounts>();
@@ -161,13 +154,5 @@ public static class ApiHost
         api.MapWebhooks();
         api.MapNotifications();
         return app;
-    }
-
-    private static void TryAddTimeProvider(this IServiceCollection services)
-    {
-        if (!services.Any(s => s.ServiceType == typeof(TimeProvider)))
-        {
-            services.AddSingleton(TimeProvider.System);
-        }
     }
 }

@@ -9,12 +9,10 @@ public static class Program
     public static async Task Main(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
-        builder.AddCuminTelemetry("cumin-silo");
-        builder.UseOrleans(silo => silo.AddCuminSilo(builder.Configuration));
         // SIGTERM (docker stop, ECS) runs Orleans's graceful shutdown: the silo leaves the membership table,
         // deactivates its grains and hands the directory over. Give it time; ECS's stopTimeout must be longer.
-        builder.Services.Configure<HostOptions>(host =>
-            host.ShutdownTimeout = builder.Configuration.GetValue(SiloHost.ShutdownTimeoutKey, SiloHost.DefaultShutdownTimeout));
+        builder.AddCuminHostDefaults("cumin-silo", SiloHost.DefaultShutdownTimeout);
+        builder.UseOrleans(silo => silo.AddCuminSilo(builder.Configuration));
         builder.Services.AddHealthChecks();
 
         var app = builder.Build();

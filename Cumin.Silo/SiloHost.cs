@@ -1,10 +1,13 @@
+using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Cumin.Clustering.Hosting;
 using Cumin.Common;
 using Cumin.Exports;
 using Cumin.Grains;
+using Cumin.Live;
 using Cumin.Notifications;
 using Cumin.Orleans.DynamoDB;
+using Cumin.ServiceDefaults;
 using Orleans.Dashboard;
 using Orleans.Serialization;
 using Orleans.Streams;
@@ -41,7 +44,7 @@ public sealed class SiloOptions
 public static class SiloHost
 {
     /// <summary>How long a stopping silo may take to shut down gracefully (configuration, a TimeSpan).</summary>
-    public const string ShutdownTimeoutKey = "Cumin:ShutdownTimeout";
+    public const string ShutdownTimeoutKey = HostDefaultsExtensions.ShutdownTimeoutKey;
 
     /// <summary>Well under the 60 s stopTimeout of the ECS task definition (deploy/), far above the few seconds it takes.</summary>
     public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(45);
@@ -61,10 +64,8 @@ public static class SiloHost
         silo.Services.AddCuminGrains(configuration);
         // Orleans' watchdog warns of an impossible stall when its two threads start in one order: see WatchdogLogger.
         WatchdogLogging.Register(silo.Services);
-        // The SDK finds the endpoint itself (AWS_ENDPOINT_URL_DYNAMODB, then the region); Cumin:DynamoDB:ServiceUrl overrides it.
-        silo.Services.AddSingleton<IAmazonDynamoDB>(_ => configuration["Cumin:DynamoDB:ServiceUrl"] is { Length: > 0 } url
-            ? new AmazonDynamoDBClient(new AmazonDynamoDBConfig { ServiceURL = url })
-            : new AmazonDynamoDBClient());
+        // The host's own (AddCuminHostDefaults) when it made one; hosts that only add the silo (tests) get it here.
+        silo.Services.AddCuminDynamoDB(configuration);
         // Grains call the SDK directly (the catalogs' queries). Orleans's exception codec carries its exceptions to the
         // caller by type name, which the API answers with a 503; without this they cannot be serialized at all, and the
         // caller gets a serialization error instead.
@@ -163,8 +164,9 @@ public static class SiloHost
     }
 
     /// <summary>
-    /// The exporter's completion messages: plain JSON on the SQS queue <c>Cumin:Notifications:QueueName</c> (default
-    /// <c>cumin-notifications</c>), delivered to the owner's user grain on stream <c>user-notifications/{userId}</c>.
+    /// The exporter's completion messages and the aggregator's counts: plain JSON on the SQS queue
+    /// <c>Cumin:Notifications:QueueName</c> (default <c>cumin-notifications</c>), delivered to the owner's user grain on
+    /// stream <c>user-notifications/{userId}</c> and to the project grain on <c>project-counts/{projectId}</c>.
     /// Only implicit subscriptions consume it, so no pub/sub store is needed. Further SQS options bind from
     /// <c>Cumin:Notifications:Sqs</c> (e.g. <c>WaitTime</c>, <c>VisibilityTimeout</c>).
     /// </summary>
@@ -175,8 +177,14 @@ public static class SiloHost
             .ConfigureSqs(options => options
                 .Bind(configuration.GetSection($"{NotificationSettings.Section}:Sqs"))
                 .Configure(sqsOptions => sqsOptions.QueueNames = [queueName]))
-            .AddJsonMessageMapping<ExportEndedMessage>(NotificationStreams.UserNamespace, "userId")
+            // One queue, two kinds of message, told apart by their type.
+            .AddJsonMessageMapping<ExportEndedMessage>(NotificationStreams.UserNamespace, "userId", accepts: body => !IsCounts(body))
+            .AddJsonMessageMapping<ProjectCountsMessage>(NotificationStreams.ProjectCountsNamespace, "projectId", accepts: IsCounts)
             .ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly));
+
+        static bool IsCounts(JsonElement body) =>
+            body.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String
+            && type.ValueEquals(ProjectEventTypes.CountsUpdated);
     }
 }
 

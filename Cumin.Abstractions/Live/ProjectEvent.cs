@@ -53,3 +53,20 @@ public sealed record TaskNews(
     [property: Id(0)] string Type,
     [property: Id(1)] string ActorId,
     [property: Id(2)] Comments.Comment? Comment = null);
+
+/// <summary>
+/// The aggregator's word that a project's counts changed (plain JSON on the notifications queue,
+/// <c>{"type":"counts.updated","projectId",…}</c>), delivered on stream <c>project-counts/{projectId}</c> to the
+/// project, which hands it to its watchers as <c>counts.updated</c>. <see cref="Version"/> grows with every change of
+/// the project's counts, so one that arrives after a newer one is dropped. The Lambda side has its own copy of this
+/// shape; the JSON is the contract.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("cumin.counts-message")]
+public sealed record ProjectCountsMessage(
+    [property: Id(0)] string Type,
+    [property: Id(1)] string ProjectId,
+    [property: Id(2)] long Todo,
+    [property: Id(3)] long InProgress,
+    [property: Id(4)] long Done,
+    [property: Id(5)] long Version,
+    [property: Id(6)] string? TraceParent = null);

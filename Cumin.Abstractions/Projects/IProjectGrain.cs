@@ -89,6 +89,13 @@ public interface IProjectGrain : IGrainWithStringKey, IProjectFeed
     [Alias("task-change-abandoned"), AlwaysInterleave, OneWay]
     Task TaskChangeAbandoned(string taskId);
 
+    /// <summary>
+    /// A write of task grain <paramref name="taskId"/> failed without saying whether it landed (its answer was lost): the
+    /// board reads storage again rather than go on showing what may no longer be so.
+    /// </summary>
+    [Alias("task-write-uncertain"), AlwaysInterleave, OneWay]
+    Task TaskWriteUncertain(string taskId);
+
     [Alias("labels"), ReadOnly]
     Task<Reply<IReadOnlyList<Label>>> ListLabels(string callerId);
 

@@ -19,6 +19,9 @@ public sealed partial class ProjectGrain
     private TaskBoard? _board;
     private Task? _boardLoading;
 
+    /// <summary>Counts the boards dropped (<see cref="TaskWriteUncertain"/>): a read begun before a drop is not installed.</summary>
+    private int _boardGeneration;
+
     /// <summary>Writes reported while the board was being read: applied after it, since the read may predate them.</summary>
     private List<(string TaskId, TaskItem? Task)>? _writtenWhileLoading;
 
@@ -155,39 +158,58 @@ public sealed partial class ProjectGrain
         return Task.CompletedTask;
     }
 
+    public Task TaskWriteUncertain(string taskId)
+    {
+        // The write may have landed or not, so what the board holds for the task may be wrong either way: it is read
+        // again from storage on next need (a read already under way may predate the write, so it is not kept either).
+        if (_board is not null || _boardLoading is not null)
+        {
+            _boardGeneration++;
+            _board = null;
+            _boardLoading = null;
+            LogBoardDropped(logger, Id, taskId);
+        }
+
+        return Task.CompletedTask;
+    }
+
     /// <summary>The board, read from storage on first need; interleaving callers share the one read.</summary>
     private async Task<TaskBoard> BoardAsync()
     {
-        if (_board is { } board)
+        // Again while a board read is dropped before it ends (a write of unknown outcome came in meanwhile).
+        while (true)
         {
-            return board;
-        }
+            if (_board is { } board)
+            {
+                return board;
+            }
 
-        if (_boardLoading is not { IsFaulted: false, IsCanceled: false })
-        {
-            _boardLoading = LoadBoardAsync();
-        }
+            if (_boardLoading is not { IsFaulted: false, IsCanceled: false })
+            {
+                _boardLoading = LoadBoardAsync();
+            }
 
-        await _boardLoading;
-        return _board!;
+            await _boardLoading;
+        }
     }
 
     private async Task LoadBoardAsync()
     {
         var started = timeProvider.GetTimestamp();
+        var generation = _boardGeneration;
         _writtenWhileLoading = [];
         try
         {
-            await ReadBoardAsync(started);
+            await ReadBoardAsync(started, generation);
         }
-        catch
+        catch when (generation == _boardGeneration)
         {
             _writtenWhileLoading = null;
             throw;
         }
     }
 
-    private async Task ReadBoardAsync(long started)
+    private async Task ReadBoardAsync(long started, int generation)
     {
         var context = await ContextAsync();
         var board = new TaskBoard();
@@ -201,6 +223,12 @@ public sealed partial class ProjectGrain
             }
 
             board.Apply(task.Id, masked);
+        }
+
+        if (generation != _boardGeneration)
+        {
+            // Dropped while it was read: the next caller reads again (the writes since are in storage by then).
+            return;
         }
 
         foreach (var (taskId, task) in _writtenWhileLoading ?? [])
@@ -254,6 +282,10 @@ public sealed partial class ProjectGrain
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Project {ProjectId} read its board: {Count} tasks in {ElapsedMs:F0} ms")]
     private static partial void LogBoardLoaded(ILogger logger, string projectId, int count, double elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Project {ProjectId} dropped its board: a write of task {TaskId} ended without an answer, so it is read again from storage")]
+    private static partial void LogBoardDropped(ILogger logger, string projectId, string taskId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Project {ProjectId} respread {Count} ranks of column {Status}")]
     private static partial void LogRespread(ILogger logger, string projectId, string status, int count);

@@ -1,7 +1,13 @@
+using System.Diagnostics;
 using Cumin.Grains.Live;
 using Cumin.Live;
+using Cumin.Notifications;
 using Cumin.Projects;
+using Cumin.ServiceDefaults;
 using Cumin.Tasks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orleans.Streams;
 
 namespace Cumin.Grains.Projects;
 
@@ -10,10 +16,16 @@ namespace Cumin.Grains.Projects;
 /// hands it to the API hosts that watch (<see cref="ProjectFeedLog"/>), once per host. A host subscribes when its first
 /// connection watches and renews while any does; membership is checked at every watch, and a removal is itself an event,
 /// which each host acts on in order (the removed member's connections get it, then nothing more).
+/// The counts come from the aggregator, on the implicit stream <c>project-counts/{projectId}</c> (SQS), and go out as
+/// <c>counts.updated</c>.
 /// </summary>
+[ImplicitStreamSubscription(NotificationStreams.ProjectCountsNamespace)]
 public sealed partial class ProjectGrain
 {
     private ProjectFeedLog? _feed;
+
+    /// <summary>The newest counts version this activation has published: older ones, arriving late, are dropped.</summary>
+    private long _countsVersion = long.MinValue;
 
     private ProjectFeedLog Feed => _feed ??= new ProjectFeedLog(Id, timeProvider, logger);
 
@@ -39,6 +51,44 @@ public sealed partial class ProjectGrain
     public Task Unwatch(IProjectFeedObserver host)
     {
         _feed?.Unsubscribe(host);
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Hosts without the notifications stream provider (grain tests of other features) simply get no counts.
+        if (ServiceProvider.GetKeyedService<IStreamProvider>(NotificationStreams.Provider) is { } provider)
+        {
+            var stream = provider.GetStream<ProjectCountsMessage>(StreamId.Create(NotificationStreams.ProjectCountsNamespace, Id));
+            await stream.SubscribeAsync(OnCountsAsync);
+        }
+    }
+
+    /// <summary>
+    /// The aggregator has stored new counts: watchers get them, in the feed's order, unless newer ones went out already.
+    /// Nothing is stored, so a message delivered twice or late costs one comparison.
+    /// </summary>
+    private Task OnCountsAsync(ProjectCountsMessage message, StreamSequenceToken? token)
+    {
+        if (!state.RecordExists)
+        {
+            // Counts of a deleted project, still in flight: nobody watches it, and nothing needs this activation.
+            if (!_deleting)
+            {
+                DeactivateOnIdle();
+            }
+
+            return Task.CompletedTask;
+        }
+
+        if (message.Version <= _countsVersion)
+        {
+            return Task.CompletedTask;
+        }
+
+        _countsVersion = message.Version;
+        using var span = CuminTelemetry.StartLinked("counts.updated", ActivityKind.Consumer, message.TraceParent);
+        Publish(ProjectEventTypes.CountsUpdated, null, new ProjectCounts(message.Todo, message.InProgress, message.Done));
         return Task.CompletedTask;
     }
 

@@ -141,9 +141,18 @@ public sealed partial class TaskGrain(
         stamp.UpdatedAt = timeProvider.GetUtcNow();
         await WriteAsync(stamp, current);
 
-        // A delete that failed may still have landed: the activation must not go on showing the task.
+        // A delete that failed may still have landed: neither the activation nor the board may go on showing the task.
         var hadComments = stamp.CommentCount > 0;
-        await state.ClearOrDeactivateAsync(this);
+        try
+        {
+            await state.ClearOrDeactivateAsync(this);
+        }
+        catch
+        {
+            WriteUncertain();
+            throw;
+        }
+
         await Project.TaskWritten(TaskId, null, new TaskNews(ProjectEventTypes.TaskDeleted, callerId));
         DeactivateOnIdle();
         if (hadComments)
@@ -433,6 +442,7 @@ public sealed partial class TaskGrain(
         catch
         {
             DeactivateOnIdle();
+            WriteUncertain();
             throw;
         }
 
@@ -529,9 +539,13 @@ public sealed partial class TaskGrain(
                 state.State = previous;
             }
 
+            WriteUncertain();
             throw;
         }
     }
+
+    /// <summary>A write failed without saying whether it landed: the project reads this task's board from storage again.</summary>
+    private void WriteUncertain() => _ = Project.TaskWriteUncertain(TaskId);
 
     /// <summary>Only the task's place (column, rank) differs: a move, whether asked as one or as a PATCH of the status.</summary>
     private static bool PlaceOnly(TaskState a, TaskState b) =>

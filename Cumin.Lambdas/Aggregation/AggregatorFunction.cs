@@ -23,6 +23,7 @@ namespace Cumin.Lambdas.Aggregation;
 public sealed partial class AggregatorFunction : IStreamEventFunction
 {
     private readonly ProjectCountsStore _store;
+    private readonly CountsNotifier _notifier;
     private readonly string _tasksTable;
     private readonly string _projectsTable;
     private readonly ILogger _logger;
@@ -41,12 +42,14 @@ public sealed partial class AggregatorFunction : IStreamEventFunction
     {
     }
 
-    public AggregatorFunction(ProjectCountsStore store, IOptions<TableOptions> tables, ILogger<AggregatorFunction> logger)
+    public AggregatorFunction(ProjectCountsStore store, CountsNotifier notifier, IOptions<TableOptions> tables, ILogger<AggregatorFunction> logger)
     {
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(notifier);
         ArgumentNullException.ThrowIfNull(tables);
         ArgumentNullException.ThrowIfNull(logger);
         _store = store;
+        _notifier = notifier;
         _tasksTable = tables.Value.NameOf(TableNames.Tasks);
         _projectsTable = tables.Value.NameOf(TableNames.Projects);
         _logger = logger;
@@ -55,6 +58,7 @@ public sealed partial class AggregatorFunction : IStreamEventFunction
     private AggregatorFunction(IServiceProvider services)
         : this(
             services.GetRequiredService<ProjectCountsStore>(),
+            services.GetRequiredService<CountsNotifier>(),
             services.GetRequiredService<IOptions<TableOptions>>(),
             services.GetRequiredService<ILogger<AggregatorFunction>>())
     {
@@ -108,6 +112,7 @@ public sealed partial class AggregatorFunction : IStreamEventFunction
         }
 
         var outcome = await _store.ApplyAsync(changes, removals, cancellationToken);
+        await _notifier.SendAsync(outcome.Counts, cancellationToken);
         LogBatchApplied(_logger, count, outcome.Applied, outcome.Stale, outcome.OfDeletedProjects,
             outcome.ProjectsRemoved, ignored);
         return StreamsEventResponse.AllSucceeded();

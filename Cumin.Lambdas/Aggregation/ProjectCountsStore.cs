@@ -36,7 +36,7 @@ public sealed partial class ProjectCountsStore(
         ArgumentNullException.ThrowIfNull(removals);
         if (changes.Count == 0 && removals.Count == 0)
         {
-            return default;
+            return new BatchOutcome(0, 0, 0, 0);
         }
 
         return await ProjectTransactions.RetryTransientAsync(
@@ -88,13 +88,13 @@ public sealed partial class ProjectCountsStore(
 
         var ofDeletedProjects = changes.Count(c => deleted.Contains(c.ProjectId));
         var live = changes.Where(c => !deleted.Contains(c.ProjectId)).ToList();
-        var (applied, stale) = live.Count > 0 ? await ApplyTaskChangesAsync(sql, live, cancellationToken) : (0, 0);
+        var (applied, stale, counts) = live.Count > 0 ? await ApplyTaskChangesAsync(sql, live, cancellationToken) : (0, 0, []);
 
         await transaction.CommitAsync(cancellationToken);
-        return new BatchOutcome(applied, stale, ofDeletedProjects, removed.Length);
+        return new BatchOutcome(applied, stale, ofDeletedProjects, removed.Length) { Counts = counts };
     }
 
-    private static async Task<(int Applied, int Stale)> ApplyTaskChangesAsync(
+    private static async Task<(int Applied, int Stale, IReadOnlyList<CountsSnapshot> Counts)> ApplyTaskChangesAsync(
         Microsoft.EntityFrameworkCore.Infrastructure.DatabaseFacade sql,
         List<TaskChange> changes,
         CancellationToken cancellationToken)
@@ -116,6 +116,7 @@ public sealed partial class ProjectCountsStore(
 
         var applied = 0;
         var stale = 0;
+        IReadOnlyList<CountsSnapshot> counts = [];
         var ledgerWrites = new List<(string ProjectId, string TaskId, BigInteger Sequence, string? Status)>();
         var deltas = new Dictionary<string, int[]>(StringComparer.Ordinal);
         foreach (var task in tasks)
@@ -175,19 +176,25 @@ public sealed partial class ProjectCountsStore(
             var todo = moved.Select(m => m.Value[0]).ToArray();
             var inProgress = moved.Select(m => m.Value[1]).ToArray();
             var done = moved.Select(m => m.Value[2]).ToArray();
-            await sql.ExecuteSqlAsync(
-                $"""
-                 INSERT INTO project_status_counts AS c (project_id, todo, in_progress, done)
-                 SELECT * FROM unnest({projects}, {todo}, {inProgress}, {done})
-                 ON CONFLICT (project_id) DO UPDATE
-                   SET todo = c.todo + excluded.todo,
-                       in_progress = c.in_progress + excluded.in_progress,
-                       done = c.done + excluded.done
-                 """,
-                cancellationToken);
+            // What the rows hold now, for counts.updated. The version is this transaction's id: transactions touching a
+            // project run one after the other (the advisory lock) and each gets its id at its first write, after the one
+            // before it committed, so a project's versions grow in the order its counts changed.
+            counts = await sql
+                .SqlQuery<CountsSnapshot>(
+                    $"""
+                     INSERT INTO project_status_counts AS c (project_id, todo, in_progress, done)
+                     SELECT * FROM unnest({projects}, {todo}, {inProgress}, {done})
+                     ON CONFLICT (project_id) DO UPDATE
+                       SET todo = c.todo + excluded.todo,
+                           in_progress = c.in_progress + excluded.in_progress,
+                           done = c.done + excluded.done
+                     RETURNING c.project_id AS "ProjectId", c.todo AS "Todo", c.in_progress AS "InProgress", c.done AS "Done",
+                               pg_current_xact_id()::text::bigint AS "Version"
+                     """)
+                .ToListAsync(cancellationToken);
         }
 
-        return (applied, stale);
+        return (applied, stale, counts);
     }
 
     private static void Count(int[] delta, string? status, int by)

@@ -1,4 +1,5 @@
 using Amazon.DynamoDBv2;
+using Amazon.SQS;
 using Cumin.Lambdas.Activity;
 using Cumin.Lambdas.Aggregation;
 using Cumin.Lambdas.Data;
@@ -55,7 +56,7 @@ public static class LambdasServiceCollectionExtensions
 
     /// <summary>
     /// <see cref="AggregatorFunction"/> and what it needs: the database (<see cref="AddLambdasDatabase"/>), table names
-    /// from <c>Cumin:Tables</c>. The one registration of the aggregator: its Lambda entry point
+    /// from <c>Cumin:Tables</c>, the notifications queue (<c>Cumin:Notifications:QueueName</c>) for <c>counts.updated</c>. The one registration of the aggregator: its Lambda entry point
     /// (<see cref="FunctionServices"/>) and the local runner both use it.
     /// </summary>
     public static IServiceCollection AddAggregator(this IServiceCollection services, IConfiguration configuration)
@@ -65,6 +66,10 @@ public static class LambdasServiceCollectionExtensions
         services.AddOptions<TableOptions>().Bind(configuration.GetSection(TableOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ProjectCountsStore>();
+        services.AddOptions<CountsNotifierOptions>().Bind(configuration.GetSection(CountsNotifierOptions.SectionName));
+        // The SDK finds the endpoint (AWS_ENDPOINT_URL_SQS), region and credentials by itself.
+        services.TryAddSingleton<IAmazonSQS>(_ => new AmazonSQSClient());
+        services.TryAddSingleton<CountsNotifier>();
         services.TryAddSingleton<AggregatorFunction>();
         return services;
     }

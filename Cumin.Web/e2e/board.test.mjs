@@ -1,7 +1,7 @@
 // The projects page and the board: creating, moving by mouse and by keyboard, counts, filter, stale edits, XSS.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { apiAs, assertAccessible, assertNoPageProblems, card, column, eventually, launch, projectWithTasks, registeredUser, signedInPage } from "./harness.mjs";
+import { apiAs, assertAccessible, assertNoPageProblems, card, column, eventually, launch, projectWithTasks, registeredUser, signedInPage, withoutLiveEvents } from "./harness.mjs";
 
 let browser;
 before(async () => (browser = await launch()));
@@ -94,6 +94,9 @@ test("a stale edit in the drawer gets the 412 message and shows the other person
   const user = await registeredUser("Ada");
   const { project, tasks } = await projectWithTasks(user, "Stale", ["Original title"]);
   const { context, page } = await signedInPage(browser, user, `/projects/${project.id}`);
+  // Without live events, so the drawer still shows the version it read when the other save lands.
+  await withoutLiveEvents(page);
+  await page.reload();
   await card(page, "To Do", "Original title").getByRole("link").click();
   await page.getByRole("dialog", { name: "Edit task" }).waitFor();
   await assertAccessible(page, "task drawer");
@@ -119,6 +122,8 @@ test("a drag on a stale board puts the card back and says someone else changed i
   const user = await registeredUser("Ada");
   const { project, tasks } = await projectWithTasks(user, "Stale drag", ["Contested"]);
   const { context, page } = await signedInPage(browser, user, `/projects/${project.id}`);
+  await withoutLiveEvents(page);
+  await page.reload();
   await card(page, "To Do", "Contested").waitFor();
   const theirs = await apiAs(user).patch(`/api/projects/${project.id}/tasks/${tasks[0].id}`, { title: "Contested!" }, { "If-Match": `"${tasks[0].version}"` });
   assert.equal(theirs.status, 200);

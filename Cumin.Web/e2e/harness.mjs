@@ -95,6 +95,14 @@ export async function signedInPage(browser, user, path = "/") {
   return { context, page };
 }
 
+/**
+ * A page whose hub cannot connect (its negotiation refused), so the board hears of no one else's change: what a
+ * board that missed an event meets when it writes.
+ */
+export async function withoutLiveEvents(page) {
+  await page.route("**/hubs/notifications/negotiate*", (route) => route.abort());
+}
+
 /** axe-core on the page as it is: no serious or critical violation. */
 export async function assertAccessible(page, screen) {
   // Evaluated through the DevTools protocol, so the page's CSP (no inline script) still holds for the app itself.

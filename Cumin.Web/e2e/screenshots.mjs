@@ -18,13 +18,26 @@ const tasks = [
   ["Sow tomatoes indoors", "in_progress", "high"], ["Dig over the bean trench", "in_progress", "medium"], ["Prune the apple tree", "in_progress", "low"],
   ["Clean the greenhouse glass", "done", "medium"], ["Turn the compost heap", "done", "low"], ["Sow sweet peas", "done", "high"],
 ];
-let first;
-for (const [title, status, priority] of tasks) {
-  const task = (await api.post(`/api/projects/${project.id}/tasks`, { title, status, priority, description: status === "in_progress" ? "Started on Saturday; the heated propagator is on the windowsill." : null })).body;
-  first ??= task;
-}
 const viewer = await registeredUser("Bob");
 await api.post(`/api/projects/${project.id}/members`, { email: viewer.email, role: "viewer" });
+const label = async (name, color) => (await api.post(`/api/projects/${project.id}/labels`, { name, color })).body.id;
+const [outdoor, indoor, buy] = [await label("Outdoor", "#0e8a16"), await label("Indoor", "#1d76db"), await label("Shopping", "#fbca04")];
+const day = (offset) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+// Who, when and which labels, per title: the board shows assignees, due dates (one overdue) and chips.
+const extras = {
+  "Order seed potatoes": { assigneeId: owner.id, dueDate: day(-1), labelIds: [buy] },
+  "Mend the cold frame lid": { assigneeId: viewer.id, labelIds: [outdoor] },
+  "Buy two bags of compost": { dueDate: day(4), labelIds: [buy, outdoor] },
+  "Sow tomatoes indoors": { assigneeId: owner.id, dueDate: day(2), labelIds: [indoor] },
+  "Dig over the bean trench": { assigneeId: viewer.id, labelIds: [outdoor] },
+  "Sow sweet peas": { labelIds: [outdoor] },
+};
+let first;
+for (const [title, status, priority] of tasks) {
+  const task = (await api.post(`/api/projects/${project.id}/tasks`, { title, status, priority, description: status === "in_progress" ? "Started on Saturday; the heated propagator is on the windowsill." : null, ...extras[title] })).body;
+  first ??= task;
+}
+await api.post(`/api/projects/${project.id}/tasks/${first.id}/comments`, { body: "The garden centre has Charlotte and Pink Fir Apple in stock." });
 
 const browser = await launch();
 const shots = flag === "--all"
@@ -40,8 +53,11 @@ for (const { width, scheme } of shots) {
   await page.screenshot({ path: name("board") });
   if (flag === "--all") {
     await page.goto(`/projects/${project.id}/tasks/${first.id}`);
-    await page.getByRole("dialog").waitFor();
+    await page.getByRole("dialog").getByText("Pink Fir Apple").waitFor();
     await page.screenshot({ path: name("drawer") });
+    await page.goto("/my-tasks");
+    await page.getByRole("list", { name: "Tasks assigned to you" }).waitFor();
+    await page.screenshot({ path: name("mytasks") });
     await page.goto(`/projects/${project.id}/members`);
     await page.getByRole("list", { name: "Members" }).waitFor();
     await page.screenshot({ path: name("members") });

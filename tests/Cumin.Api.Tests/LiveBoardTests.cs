@@ -102,6 +102,11 @@ public sealed class LiveBoardTests(ApiFixture fixture) : IAsyncLifetime
         await HttpAssert.OkAsync(await owner.Client.PatchAsJsonAsync($"{taskUrl}/comments/{commentId}", new { body = "the big pots, in the shed" }));
         await HttpAssert.OkAsync(await owner.Client.DeleteAsync($"{taskUrl}/comments/{commentId}"), HttpStatusCode.NoContent);
         await HttpAssert.OkAsync(await owner.Client.DeleteAsync($"{project}/labels/{labelId}"), HttpStatusCode.NoContent);
+        // The label leaves its tasks within moments of the deletion, not before it is acknowledged (the project has each
+        // task store its repair): the next change waits for that repair, so the expected order is the order of events.
+        Assert.True(
+            await watcher.WaitUntilAsync(e => Types(e).Count(t => t == "task.updated") >= 2, Patience),
+            "the deleted label's repair of the task: " + string.Join(", ", Types(watcher.Received)));
         await HttpAssert.OkAsync(await owner.Client.PatchAsJsonAsync(project, new { name = "Kitchen garden" }));
         await HttpAssert.OkAsync(await owner.Client.DeleteAsync(taskUrl), HttpStatusCode.NoContent);
         await HttpAssert.OkAsync(await viewer.Client.DeleteAsync($"{project}/members/{viewer.Id}"), HttpStatusCode.NoContent);
@@ -287,6 +292,57 @@ public sealed class LiveBoardTests(ApiFixture fixture) : IAsyncLifetime
         await owner.CreateTaskAsync(projectId, "only for the first instance");
         Assert.NotNull(await other.WaitForAsync("task.created", limit: Patience));
         Assert.Equal(received, second.BatchesReceived);
+    }
+
+    /// <summary>Issue 14, item 2: the project sends each change once per instance that watches, not once per watcher.</summary>
+    [Fact]
+    public async Task A_change_reaches_an_instance_once_however_many_of_its_connections_watch_and_an_instance_without_watchers_not_at_all()
+    {
+        const int watchersOnFirst = 8;
+        const int changes = 3;
+        var owner = await fixture.NewUserAsync("Owner");
+        var projectId = await owner.CreateProjectAsync();
+        await using var third = fixture.Api.WithSettings(new Dictionary<string, string?>());
+        var (firstRelay, secondRelay, thirdRelay) = (Relay(fixture.Api), Relay(_second), Relay(third));
+        var watchers = new List<LiveClient>();
+        try
+        {
+            for (var i = 0; i < watchersOnFirst; i++)
+            {
+                watchers.Add(await LiveClient.ConnectAsync(fixture.Api.BaseAddress, owner.AccessToken));
+            }
+
+            watchers.Add(await LiveClient.ConnectAsync(_second.BaseAddress, owner.AccessToken));
+            foreach (var watcher in watchers)
+            {
+                await watcher.WatchAsync(projectId);
+            }
+
+            var before = (firstRelay.BatchesReceived, secondRelay.BatchesReceived, thirdRelay.BatchesReceived);
+            for (var i = 0; i < changes; i++)
+            {
+                await owner.CreateTaskAsync(projectId, $"task {i}");
+            }
+
+            foreach (var watcher in watchers)
+            {
+                Assert.True(await watcher.WaitUntilAsync(e => e.Count >= changes, Patience), $"a watcher got {watcher.Received.Count} of {changes}");
+            }
+
+            // Nothing more is on its way: the project has sent what it will.
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            Assert.All(watchers, w => Assert.Equal(changes, w.OfType("task.created").Count));
+            Assert.Equal(changes, firstRelay.BatchesReceived - before.Item1);
+            Assert.Equal(changes, secondRelay.BatchesReceived - before.Item2);
+            Assert.Equal(0, thirdRelay.BatchesReceived - before.Item3);
+        }
+        finally
+        {
+            foreach (var watcher in watchers)
+            {
+                await watcher.DisposeAsync();
+            }
+        }
     }
 
     private static ProjectFeedRelay Relay(ApiFactory api) => api.Services.GetRequiredService<ProjectFeedRelay>();

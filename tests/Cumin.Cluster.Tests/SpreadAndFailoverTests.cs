@@ -57,6 +57,31 @@ public sealed class SpreadAndFailoverTests(ThreeSiloCluster cluster) : IClassFix
         Assert.True((await cluster.ActiveSilosAsync()).Count > 1);
     }
 
+    /// <summary>Issue 14: the live board across processes: watchers on two API processes, changes made through both.</summary>
+    [Fact]
+    public async Task Watchers_on_two_api_processes_see_each_others_changes_in_one_order()
+    {
+        using var api = await CuminApi.SignUpAsync(cluster.Apis[0].Url);
+        using var throughOther = api.Through(cluster.Apis[1].Url);
+        var projectId = await api.CreateProjectAsync("live");
+        await using var first = await LiveClient.ConnectAsync(cluster.Apis[0].Url, api.AccessToken);
+        await using var second = await LiveClient.ConnectAsync(cluster.Apis[1].Url, api.AccessToken);
+        await first.WatchAsync(projectId);
+        await second.WatchAsync(projectId);
+
+        const int changes = 12;
+        await Task.WhenAll(Enumerable.Range(0, changes).Select(i => (i % 2 == 0 ? api : throughOther).CreateTaskAsync(projectId, $"task {i}")));
+
+        // The runner's aggregator runs here too: counts.updated come between the tasks, whenever it has applied them.
+        var within = TimeSpan.FromSeconds(60);
+        Assert.True(await first.WaitUntilAsync(_ => first.OfType("task.created").Count >= changes, within), $"the first instance's watcher got {first.OfType("task.created").Count} of {changes}");
+        Assert.True(await second.WaitUntilAsync(_ => second.OfType("task.created").Count >= changes, within), $"the second instance's watcher got {second.OfType("task.created").Count} of {changes}");
+        Assert.Equal(changes, first.OfType("task.created", projectId).Count);
+        Assert.Equal(
+            first.OfType("task.created").Select(e => e.GetProperty("id").GetString()),
+            second.OfType("task.created").Select(e => e.GetProperty("id").GetString()));
+    }
+
     [Fact]
     public async Task Killing_a_silo_while_writes_flow_loses_no_acknowledged_write_and_its_grains_answer_from_the_others()
     {

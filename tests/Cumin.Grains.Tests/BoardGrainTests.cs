@@ -43,6 +43,38 @@ public sealed class BoardGrainTests(GrainCluster fixture)
         Assert.Equal([.. expected, c], board.Select(t => t.Id));
     }
 
+    /// <summary>
+    /// Issue 15: a write whose answer was lost may have landed. The board must then show what storage holds, not what
+    /// it held before (it had shown one move the list did not, after a DynamoDB cut).
+    /// </summary>
+    [Fact]
+    public async Task After_a_write_whose_answer_was_lost_the_board_shows_what_storage_holds()
+    {
+        var p = await BoardProject.CreateAsync(fixture.Grains);
+        var tasks = await p.AddTasksAsync(3);
+        var (a, b, c) = (tasks[0].Id, tasks[1].Id, tasks[2].Id);
+        Assert.Equal([a, b, c], await p.ColumnAsync(TaskItemStatus.Todo));
+
+        fixture.Faults.LoseNextPutAnswer(a);
+        await Assert.ThrowsAnyAsync<Exception>(() => p.Task(a).Update(p.Owner.Id, new TaskPatch { Title = "landed anyway", Status = TaskItemStatus.Done }, null));
+        fixture.Faults.LoseNextPutAnswer(b);
+        await Assert.ThrowsAnyAsync<Exception>(() => p.Task(b).Move(p.Owner.Id, new TaskMove(TaskItemStatus.Todo, c, null), null));
+        fixture.Faults.LoseNextDeleteAnswer(c);
+        await Assert.ThrowsAnyAsync<Exception>(() => p.Task(c).Delete(p.Owner.Id));
+
+        var stored = await StoredColumnAsync(p.ProjectId, TaskItemStatus.Todo);
+        Assert.Equal([b], stored);
+        Assert.Equal(stored, await p.ColumnAsync(TaskItemStatus.Todo));
+        var done = Assert.Single(await p.ListAllAsync(new TaskQuery { Status = TaskItemStatus.Done }));
+        Assert.Equal((a, "landed anyway"), (done.Id, done.Title));
+
+        // And the board goes on from there: the next write is decided on what storage holds.
+        var moved = await p.MoveAsync(a, TaskItemStatus.Todo, beforeId: b);
+        Assert.Equal([a, b], await p.ColumnAsync(TaskItemStatus.Todo));
+        Assert.Equal([a, b], await StoredColumnAsync(p.ProjectId, TaskItemStatus.Todo));
+        Assert.Equal(TaskItemStatus.Todo, moved.Status);
+    }
+
     [Fact]
     public async Task A_status_change_puts_the_task_at_the_end_of_its_new_column()
     {

@@ -12,12 +12,20 @@ namespace Cumin.Grains.Tests;
 public sealed class StorageFaults
 {
     private readonly ConcurrentDictionary<string, bool> _loseDeleteAnswers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _losePutAnswers = new(StringComparer.Ordinal);
 
     /// <summary>The next DeleteItem of the item whose sort (or else partition) key is <paramref name="key"/> lands, then fails.</summary>
     public void LoseNextDeleteAnswer(string key) => _loseDeleteAnswers[key] = true;
 
-    internal bool TakeDeleteFault(Dictionary<string, AttributeValue> key) =>
-        _loseDeleteAnswers.TryRemove((key.GetValueOrDefault(KeyAttributes.Sort) ?? key[KeyAttributes.Partition]).S, out _);
+    /// <summary>The next PutItem of the item whose sort (or else partition) key is <paramref name="key"/> lands, then fails.</summary>
+    public void LoseNextPutAnswer(string key) => _losePutAnswers[key] = true;
+
+    internal bool TakeDeleteFault(Dictionary<string, AttributeValue> key) => _loseDeleteAnswers.TryRemove(KeyOf(key), out _);
+
+    internal bool TakePutFault(Dictionary<string, AttributeValue> item) => _losePutAnswers.TryRemove(KeyOf(item), out _);
+
+    private static string KeyOf(Dictionary<string, AttributeValue> item) =>
+        (item.GetValueOrDefault(KeyAttributes.Sort) ?? item[KeyAttributes.Partition]).S;
 }
 
 /// <summary>
@@ -53,10 +61,13 @@ internal sealed class FaultInjectingDynamoDB(StorageFaults faults, StorageCalls 
             : response;
     }
 
-    public override Task<PutItemResponse> PutItemAsync(PutItemRequest request, CancellationToken cancellationToken = default)
+    public override async Task<PutItemResponse> PutItemAsync(PutItemRequest request, CancellationToken cancellationToken = default)
     {
         calls.Count(Partition(request.Item), nameof(PutItemAsync));
-        return base.PutItemAsync(request, cancellationToken);
+        var response = await base.PutItemAsync(request, cancellationToken);
+        return faults.TakePutFault(request.Item)
+            ? throw new AmazonDynamoDBException("injected by the test: the connection dropped after DynamoDB stored the item")
+            : response;
     }
 
     public override Task<GetItemResponse> GetItemAsync(GetItemRequest request, CancellationToken cancellationToken = default)

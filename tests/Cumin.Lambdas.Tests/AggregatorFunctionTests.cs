@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json;
+using Amazon.SQS;
+using Amazon.SQS.Model;
 using Cumin.Lambdas.Aggregation;
 using Cumin.Lambdas.Data;
 using Cumin.Lambdas.Streams;
@@ -40,11 +42,27 @@ public sealed class AggregatorFixture : IAsyncLifetime
         }
 
         var store = new ProjectCountsStore(Db, TimeProvider.System, Logs.CreateLogger<ProjectCountsStore>());
-        Function = new AggregatorFunction(store, Options.Create(new TableOptions { Prefix = Prefix }), Logs.CreateLogger<AggregatorFunction>());
+        QueueUrl = (await Sqs.CreateQueueAsync(QueueName)).QueueUrl;
+        var notifier = new CountsNotifier(
+            Sqs, Options.Create(new CountsNotifierOptions { QueueName = QueueName }), Logs.CreateLogger<CountsNotifier>());
+        Function = new AggregatorFunction(
+            store, notifier, Options.Create(new TableOptions { Prefix = Prefix }), Logs.CreateLogger<AggregatorFunction>());
         Counts = new Counts(ConnectionString);
     }
 
-    public async Task DisposeAsync() => await Counts.DisposeAsync();
+    /// <summary>This fixture's own notifications queue (fauxqs), where the aggregator's counts.updated messages go.</summary>
+    public string QueueName { get; } = LocalStack.UniquePrefix("agg") + "notifications";
+
+    public string QueueUrl { get; private set; } = "";
+
+    public AmazonSQSClient Sqs { get; } = LocalStack.Sqs();
+
+    public async Task DisposeAsync()
+    {
+        await Counts.DisposeAsync();
+        await Sqs.DeleteQueueAsync(QueueUrl);
+        Sqs.Dispose();
+    }
 }
 
 public sealed class AggregatorFunctionTests(AggregatorFixture fixture) : IClassFixture<AggregatorFixture>
@@ -75,6 +93,64 @@ public sealed class AggregatorFunctionTests(AggregatorFixture fixture) : IClassF
 
         Assert.Equal("""{"batchItemFailures":[]}""", response);
         Assert.Equal(new StatusCounts(1, 0, 1), await fixture.Counts.Of(project));
+    }
+
+    [Fact]
+    public async Task A_batch_tells_the_silos_each_changed_projects_counts_once_with_a_growing_version()
+    {
+        var (first, second, unchanged) = (NewId(), NewId(), NewId());
+        await Handle(_events.Insert(unchanged, "a", 1, TaskStatusNames.Todo));
+        await Handle(
+            _events.Insert(first, "a", 2, TaskStatusNames.Todo),
+            _events.Insert(first, "b", 3, TaskStatusNames.InProgress),
+            _events.Insert(second, "a", 4, TaskStatusNames.Done),
+            // Same status again: the unchanged project's counts do not move, so it is told nothing.
+            _events.Modify(unchanged, "a", 5, TaskStatusNames.Todo, TaskStatusNames.Todo));
+        var redelivered = _events.Modify(first, "a", 6, TaskStatusNames.Todo, TaskStatusNames.Done);
+        await Handle(redelivered);
+        await Handle(redelivered);
+
+        var messages = await ReceiveForAsync([first, second, unchanged], expected: 4);
+
+        var ofFirst = messages.Where(m => m.GetProperty("projectId").GetString() == first).ToList();
+        Assert.Equal(2, ofFirst.Count);
+        Assert.All(messages, m => Assert.Equal("counts.updated", m.GetProperty("type").GetString()));
+        Assert.Equal((1, 1, 0), Triple(ofFirst[0]));
+        Assert.Equal((0, 1, 1), Triple(ofFirst[1]));
+        Assert.True(ofFirst[1].GetProperty("version").GetInt64() > ofFirst[0].GetProperty("version").GetInt64());
+        Assert.Equal((0, 0, 1), Triple(Assert.Single(messages, m => m.GetProperty("projectId").GetString() == second)));
+        Assert.Single(messages, m => m.GetProperty("projectId").GetString() == unchanged);
+    }
+
+    private static (int, int, int) Triple(JsonElement m) =>
+        (m.GetProperty("todo").GetInt32(), m.GetProperty("inProgress").GetInt32(), m.GetProperty("done").GetInt32());
+
+    /// <summary>
+    /// The queue's messages about <paramref name="projects"/>, in the order they were sent (versions), once
+    /// <paramref name="expected"/> have come and a further second brought no more.
+    /// </summary>
+    private async Task<List<JsonElement>> ReceiveForAsync(string[] projects, int expected)
+    {
+        var found = new List<JsonElement>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var quietRounds = 0;
+        while (DateTime.UtcNow < deadline && (found.Count < expected || quietRounds < 1))
+        {
+            var received = await fixture.Sqs.ReceiveMessageAsync(
+                new ReceiveMessageRequest { QueueUrl = fixture.QueueUrl, MaxNumberOfMessages = 10, WaitTimeSeconds = 1 });
+            var batch = (received.Messages ?? [])
+                .Select(m => JsonDocument.Parse(m.Body).RootElement.Clone())
+                .Where(m => projects.Contains(m.GetProperty("projectId").GetString()))
+                .ToList();
+            found.AddRange(batch);
+            quietRounds = batch.Count == 0 && found.Count >= expected ? quietRounds + 1 : 0;
+            foreach (var message in received.Messages ?? [])
+            {
+                await fixture.Sqs.DeleteMessageAsync(fixture.QueueUrl, message.ReceiptHandle);
+            }
+        }
+
+        return [.. found.OrderBy(m => m.GetProperty("version").GetInt64())];
     }
 
     [Fact]

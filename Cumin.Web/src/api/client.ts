@@ -7,12 +7,13 @@ import type { components, paths } from "./schema";
 type Schemas = components["schemas"];
 
 export type Project = Schemas["ProjectResponse"];
-// `rank` (API.md, issue 13) joins the document when the server sends it; the board orders by it when present.
-export type Task = Schemas["TaskItem"] & { rank?: string | null };
+export type Task = Schemas["TaskItem"];
 export type TaskStatus = Schemas["TaskItemStatus"];
 export type Priority = Schemas["TaskPriority"];
 export type Role = Schemas["ProjectRole"];
 export type Member = Schemas["MemberResponse"];
+export type Label = Schemas["Label"];
+export type Comment = Schemas["Comment"];
 export type Export = Schemas["ExportView"];
 export type UserNotification = Schemas["UserNotification"];
 export type TokenResponse = Schemas["TokenResponse"];

@@ -6,12 +6,13 @@ import { resetExports } from "../exports/exportsState";
 import { Bell } from "../notifications/Bell";
 import { startInbox } from "../notifications/notificationsState";
 import { ProjectsScreen } from "../projects/ProjectsScreen";
+import { MyTasksScreen } from "../tasks/MyTasksScreen";
 import { projects } from "../projects/projectsState";
 import { currentUser, signOut, startHub } from "../session/session";
 import { Link } from "./Link";
 import { OutageBanner } from "./OutageBanner";
 import { Popover } from "./Popover";
-import { navigate, parse, path } from "./router";
+import { MY_TASKS_URL, navigate, parse, path } from "./router";
 import { Toasts } from "./Toasts";
 
 export function App() {
@@ -29,7 +30,7 @@ export function App() {
   }, [user?.id]);
 
   useEffect(() => {
-    const titles: Record<string, string> = { signin: "Sign in", register: "Create account", projects: "Projects", notfound: "Not found" };
+    const titles: Record<string, string> = { signin: "Sign in", register: "Create account", projects: "Projects", mytasks: "My tasks", notfound: "Not found" };
     document.title = route.name === "board" ? "Board · Cumin" : `${titles[route.name] ?? "Cumin"} · Cumin`;
   }, [route.name]);
 
@@ -71,6 +72,9 @@ export function App() {
           <Link href="/" aria-current={route.name === "projects" ? "page" : undefined}>
             Projects
           </Link>
+          <Link href={MY_TASKS_URL} aria-current={route.name === "mytasks" ? "page" : undefined}>
+            My tasks
+          </Link>
         </nav>
         <div class="header-tools">
           <ExportsPanel />
@@ -80,6 +84,7 @@ export function App() {
       </header>
       <OutageBanner />
       {route.name === "projects" && <ProjectsScreen />}
+      {route.name === "mytasks" && <MyTasksScreen />}
       {route.name === "board" && <BoardScreen projectId={route.projectId} taskId={route.taskId} panel={route.panel} />}
       {route.name === "notfound" && (
         <main class="page" id="main">

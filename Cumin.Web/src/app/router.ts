@@ -5,6 +5,7 @@ export type Route =
   | { name: "signin" }
   | { name: "register" }
   | { name: "projects" }
+  | { name: "mytasks" }
   | { name: "board"; projectId: string; taskId?: string; panel?: "members" }
   | { name: "notfound" };
 
@@ -24,6 +25,7 @@ export function parse(pathname: string): Route {
   if (parts.length === 0 || (parts.length === 1 && parts[0] === "projects")) return { name: "projects" };
   if (parts.length === 1 && parts[0] === "signin") return { name: "signin" };
   if (parts.length === 1 && parts[0] === "register") return { name: "register" };
+  if (parts.length === 1 && parts[0] === "my-tasks") return { name: "mytasks" };
   if (parts[0] === "projects" && parts[1]) {
     const projectId = parts[1];
     if (parts.length === 2) return { name: "board", projectId };
@@ -35,6 +37,7 @@ export function parse(pathname: string): Route {
 
 export const projectUrl = (projectId: string) => `/projects/${encodeURIComponent(projectId)}`;
 export const taskUrl = (projectId: string, taskId: string) => `${projectUrl(projectId)}/tasks/${encodeURIComponent(taskId)}`;
+export const MY_TASKS_URL = "/my-tasks";
 export const membersUrl = (projectId: string) => `${projectUrl(projectId)}/members`;
 
 /** A same-origin link handled without a page load (plain clicks only; new tabs and the like stay the browser's). */

@@ -6,12 +6,17 @@ import { Link } from "../app/Link";
 import { projectUrl } from "../app/router";
 import { toast } from "../app/toasts";
 import { Field } from "../auth/Field";
-import { dropProject, pollProjects, projects, projectsError, upsertProject } from "./projectsState";
+import { dropProject, pollProjects, projects, projectsError, upsertProject, watchProjects } from "./projectsState";
 
 export function ProjectsScreen() {
   const reload = reloadSignal.value;
   useEffect(() => pollProjects(), [reload]);
   const list = projects.value;
+  const sorted = list ? [...list].sort((a, b) => a.name.localeCompare(b.name)) : [];
+  // The projects at the top of the page are the ones watched (the hub's limit); the poll keeps any others fresh.
+  const watched = sorted.map((p) => p.id).join(" ");
+  useEffect(() => watchProjects(watched ? watched.split(" ") : []), [watched]);
+  useEffect(() => () => watchProjects([]), []);
   return (
     <main class="page" id="main">
       <div class="page-head">
@@ -32,11 +37,9 @@ export function ProjectsScreen() {
       )}
       {list !== null && list.length > 0 && (
         <ul class="project-grid" aria-label="Your projects">
-          {[...list]
-            .sort((a, b) => a.name.localeCompare(b.name))
-            .map((project) => (
-              <ProjectCard key={project.id} project={project} />
-            ))}
+          {sorted.map((project) => (
+            <ProjectCard key={project.id} project={project} />
+          ))}
         </ul>
       )}
     </main>

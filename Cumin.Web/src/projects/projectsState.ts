@@ -1,7 +1,12 @@
-// The caller's projects, kept fresh while a screen shows them: counts follow anybody's changes by polling every
-// 2 seconds while the tab is visible (the live-board issue brings push).
+// The caller's projects, kept fresh while a screen shows them: each listed project is watched on the hub (its
+// counts.updated, project.updated and project.deleted events, up to the hub's 50 per connection), and a poll every
+// 2 seconds while the tab is visible covers the rest.
 import { signal } from "@preact/signals";
 import { api, ok, type Project } from "../api/client";
+import { currentUser, watchProject, type ProjectEvent } from "../session/session";
+
+/** The hub watches at most this many projects per connection (API.md's Limits); the board needs one more. */
+export const WATCHED_PROJECTS = 49;
 
 export const projects = signal<Project[] | null>(null);
 export const projectsError = signal<string | null>(null);
@@ -31,4 +36,48 @@ export function pollProjects(everyMs = 2000): () => void {
     if (document.visibilityState === "visible") void loadProjects();
   }, everyMs);
   return () => clearInterval(timer);
+}
+
+function patchProject(id: string, change: (project: Project) => Project): void {
+  if (projects.value?.some((p) => p.id === id)) projects.value = projects.value.map((p) => (p.id === id ? change(p) : p));
+}
+
+function receive(event: ProjectEvent): void {
+  const data = event.data as Record<string, unknown>;
+  switch (event.type) {
+    case "counts.updated":
+      patchProject(event.projectId, (p) => ({ ...p, counts: data as unknown as Project["counts"] }));
+      break;
+    case "project.updated":
+      // Everyone's copy of the project: this caller's role stays the one it had.
+      patchProject(event.projectId, (p) => ({ ...(data as unknown as Project), role: p.role }));
+      break;
+    case "project.deleted":
+      dropProject(event.projectId);
+      break;
+    case "member.removed":
+      if (data.userId === currentUser.value?.id) dropProject(event.projectId);
+      break;
+  }
+}
+
+let rereading: ReturnType<typeof setTimeout> | undefined;
+const reread = () => {
+  clearTimeout(rereading);
+  rereading = setTimeout(() => void loadProjects(), 100);
+};
+const watching = new Map<string, () => void>();
+
+/**
+ * Watches exactly the first of ids (the projects shown first) and no other, changing only what differs from the last
+ * call; after a (re)established watch the list is read again, once for all of them. watchProjects([]) stops them all.
+ */
+export function watchProjects(ids: readonly string[]): void {
+  const wanted = new Set(ids.slice(0, WATCHED_PROJECTS));
+  for (const [id, stop] of watching) {
+    if (wanted.has(id)) continue;
+    stop();
+    watching.delete(id);
+  }
+  for (const id of wanted) if (!watching.has(id)) watching.set(id, watchProject(id, receive, reread));
 }

@@ -202,6 +202,61 @@ export function onHubConnected(listener: () => void): () => void {
   return () => reconnectListeners.delete(listener);
 }
 
+/** API.md's `projectEvent`: what happened in a watched project, in the order the project applied it. */
+export interface ProjectEvent {
+  id: string;
+  projectId: string;
+  type: string;
+  at: string;
+  actorId: string | null;
+  data: unknown;
+}
+
+interface Watch {
+  onEvent: (event: ProjectEvent) => void;
+  /** The watch was (re)established or refused: events from before it were not replayed, so the watcher reads again. */
+  onWatched: () => void;
+}
+
+const watches = new Map<string, Set<Watch>>();
+
+async function sendWatch(connection: HubConnection, projectId: string): Promise<void> {
+  try {
+    await connection.invoke("WatchProject", projectId);
+  } catch {
+    // Refused (not a member, or past the connection's 50): the watcher's own read then tells what it may show.
+  }
+  watches.get(projectId)?.forEach((w) => w.onWatched());
+}
+
+/**
+ * Receives projectId's events while the returned function is not called: WatchProject now (when connected) and after
+ * every reconnection, UnwatchProject when the last watcher of that project lets go.
+ */
+export function watchProject(projectId: string, onEvent: Watch["onEvent"], onWatched: Watch["onWatched"] = () => undefined): () => void {
+  const watch: Watch = { onEvent, onWatched };
+  let set = watches.get(projectId);
+  const first = !set;
+  if (!set) watches.set(projectId, (set = new Set()));
+  set.add(watch);
+  if (hub?.state === HubConnectionState.Connected) {
+    if (first) void sendWatch(hub, projectId);
+    else onWatched();
+  }
+  return () => {
+    const current = watches.get(projectId);
+    current?.delete(watch);
+    if (current && current.size === 0) {
+      watches.delete(projectId);
+      if (hub?.state === HubConnectionState.Connected) void hub.invoke("UnwatchProject", projectId).catch(() => undefined);
+    }
+  };
+}
+
+function rewatchAll(connection: HubConnection): void {
+  for (const projectId of watches.keys()) void sendWatch(connection, projectId);
+}
+
 export function startHub(): void {
   if (hub) return;
   const connection = new HubConnectionBuilder()
@@ -212,9 +267,11 @@ export function startHub(): void {
     .build();
   hub = connection;
   connection.on("notification", (n: UserNotification) => notificationListeners.forEach((l) => l(n)));
+  connection.on("projectEvent", (e: ProjectEvent) => watches.get(e.projectId)?.forEach((w) => w.onEvent(e)));
   connection.onreconnecting(() => (hubState.value = "connecting"));
   connection.onreconnected(() => {
     hubState.value = "connected";
+    rewatchAll(connection);
     reconnectListeners.forEach((l) => l());
   });
   // The server closes a connection whose token expired; automatic reconnect does not cover a close it was told of.
@@ -240,6 +297,7 @@ async function connectHub(connection: HubConnection): Promise<void> {
   try {
     await connection.start();
     hubState.value = "connected";
+    rewatchAll(connection);
     reconnectListeners.forEach((l) => l());
   } catch {
     hubState.value = "disconnected";

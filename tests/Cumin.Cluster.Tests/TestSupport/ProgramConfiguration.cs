@@ -81,6 +81,7 @@ public sealed class ProgramConfiguration
     public static ProgramConfiguration AggregatorFunction { get; } = new ProgramConfiguration("AggregatorFunction")
         .WithPrefix("Logging:")
         .With(Cumin.TableOptions.Section, typeof(Cumin.TableOptions))
+        .With(Cumin.Lambdas.Aggregation.CountsNotifierOptions.SectionName, typeof(Cumin.Lambdas.Aggregation.CountsNotifierOptions))
         .With("ConnectionStrings:Postgres", Cumin.Lambdas.Hosting.LambdaSecrets.PostgresConnectionStringKey);
 
     /// <summary>The activity Lambda's parameterless constructor: the aggregator's, and its cap.</summary>
