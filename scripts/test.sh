@@ -45,5 +45,12 @@ if [ "$web_tests" != 0 ]; then
   # A short access-token lifetime, so the browser tests see tokens expire and get refreshed.
   CUMIN_WEB_ACCESS_TOKEN_LIFETIME=00:00:20 web_apps_start "$STATE"
   log "web app: browser tests in Chromium against $CUMIN_WEB_URL"
-  (cd Cumin.Web && node --test --test-concurrency=2 e2e/*.test.mjs)
+  if ! (cd Cumin.Web && node --test --test-concurrency=2 e2e/*.test.mjs); then
+    # The programs log at Warning here, so their tails are short and say what the server saw of the failure.
+    for program in silo runner api; do
+      log "$program.log (last 60 lines)"
+      tail -n 60 "$STATE/$program.log" >&2 || true
+    done
+    die "browser tests failed"
+  fi
 fi
