@@ -87,7 +87,7 @@ test("the owner adds a webhook, copies its secret once, pings it, sees the deliv
   const ping = await eventually(async () => target.received.find((r) => r.headers["cumin-event"] === "ping"), { timeout: 30_000, message: "the ping at the receiver" });
   assert.ok(signedWith(secret, ping), "Cumin-Signature is the HMAC of t.body under the secret");
   assert.equal(JSON.parse(ping.body).type, "ping");
-  await hook.getByText(/^Delivered \(200\)/).waitFor({ timeout: 30_000 });
+  await hook.getByRole("definition").filter({ hasText: /^Delivered \(200\)/ }).waitFor({ timeout: 30_000 });
   const deliveries = hook.getByRole("table", { name: `Recent deliveries to ${target.url}` });
   await deliveries.getByRole("cell", { name: "ping" }).waitFor({ timeout: 30_000 });
   await deliveries.getByText("Delivered (200)").first().waitFor();

@@ -7,7 +7,7 @@ import { Field } from "../auth/Field";
 import { ALL_EVENTS, EVENT_GROUPS, deliverySummary, eventsSummary } from "./webhookText";
 
 /** A ping or a change is delivered by moments later (through a queue): the list and its deliveries are read again meanwhile. */
-const REREAD_AFTER_MS = [1000, 3000, 7000, 15000];
+const REREAD_AFTER_MS = [1000, 3000, 7000, 15000, 30000];
 const DELIVERIES = 20;
 
 /**
@@ -244,7 +244,7 @@ function NewWebhookForm(props: { projectId: string; onCreated: (webhook: Created
         required
         maxLength={2000}
         placeholder="https://example.com/cumin-events"
-        hint="An https:// address (http:// only where this server allows it). Addresses on private networks are refused."
+        hint="An https:// address (http:// only where this server allows it). Addresses on private networks are refused unless this server allows them."
         value={url}
         onInput={setUrl}
         problem={problem}
