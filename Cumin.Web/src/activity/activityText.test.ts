@@ -28,6 +28,7 @@ describe("an activity line", () => {
   });
 
   it("renames, reprioritises and describes", () => {
+    expect(activityLine(entry("task.updated", { title: { from: "Old", to: "x".repeat(200) } }), names)).toHaveLength("Ada renamed this to ".length + 82);
     expect(activityLine(entry("task.updated", { title: { from: "Old", to: "New" }, priority: { from: "low", to: "high" } }), names)).toBe(
       "Ada renamed this to “New” and set the priority to High",
     );
@@ -35,9 +36,9 @@ describe("an activity line", () => {
     expect(activityLine(entry("task.updated", { description: { from: "x", to: null } }), names)).toBe("Ada removed the description");
   });
 
-  it("quotes a comment, shortened", () => {
-    expect(activityLine(entry("comment.created", { body: { from: null, to: "Looks good" } }), names)).toBe("Ada commented “Looks good”");
-    expect(activityLine(entry("comment.created", { body: { from: null, to: "x".repeat(200) } }), names)).toHaveLength("Ada commented ".length + 82);
+  it("says a comment was added, edited or deleted", () => {
+    expect(activityLine(entry("comment.created", { body: { from: null, to: "Looks good" } }), names)).toBe("Ada commented");
+    expect(activityLine(entry("comment.updated", { body: { from: "a", to: "b" } }), names)).toBe("Ada edited a comment");
     expect(activityLine(entry("comment.deleted", { body: { from: "x", to: null } }), names)).toBe("Ada deleted a comment");
   });
 

@@ -101,10 +101,9 @@ export function activityAction(entry: ActivityEntry, names: Names): string {
       return joinPhrases(taskPhrases(entry, names)) || "changed this task";
     case "task.deleted":
       return "deleted this task";
-    case "comment.created": {
-      const body = text(changes.body?.to);
-      return body ? `commented ${quote(body)}` : "commented";
-    }
+    case "comment.created":
+      // Not quoted: the comment itself is just above in the drawer, and saying it twice reads as noise.
+      return "commented";
     case "comment.updated":
       return "edited a comment";
     case "comment.deleted":
