@@ -1,19 +1,20 @@
 // The caller's projects, kept fresh while a screen shows them: each listed project is watched on the hub (its
 // counts.updated, project.updated and project.deleted events, up to the hub's 50 per connection). A poll every 2
-// seconds runs only while it is needed: the hub is not connected, or there are more projects than are watched. The
-// list is read again when the tab is shown again, which is when a project shared meanwhile appears (the hub tells a
-// user of no project they were added to).
+// seconds runs only while it is needed: the hub is not connected, or there are more projects than are watched.
+// Otherwise the list is read once a minute, and again when the tab is shown again: the hub tells a user of no project
+// they were added to, so that is when a project shared meanwhile appears.
 import { signal } from "@preact/signals";
 import { api, ok, type Project } from "../api/client";
 import { currentUser, hubState, watchProject, type ProjectEvent } from "../session/session";
-
-/** The hub watches at most this many projects per connection (API.md's Limits); the board needs one more. */
-export const WATCHED_PROJECTS = 49;
+import { readDue, WATCHED_PROJECTS } from "./projectsPolling";
 
 export const projects = signal<Project[] | null>(null);
 export const projectsError = signal<string | null>(null);
 
+let lastRead = 0;
+
 export async function loadProjects(): Promise<void> {
+  lastRead = Date.now();
   try {
     projects.value = ok(await api.GET("/api/projects")).items;
     projectsError.value = null;
@@ -31,9 +32,6 @@ export function dropProject(id: string): void {
   projects.value = (projects.value ?? []).filter((p) => p.id !== id);
 }
 
-/** Whether the hub's events do not cover the list: then it is polled. */
-export const pollingNeeded = (connected: boolean, count: number) => !connected || count > WATCHED_PROJECTS;
-
 /**
  * Reads the list, then polls it while mounted, the page visible and the hub's events not enough; reads it again when
  * the page is shown again. Returns the stop function for an effect's cleanup.
@@ -41,7 +39,9 @@ export const pollingNeeded = (connected: boolean, count: number) => !connected |
 export function pollProjects(everyMs = 2000): () => void {
   void loadProjects();
   const timer = setInterval(() => {
-    if (document.visibilityState === "visible" && pollingNeeded(hubState.value === "connected", projects.value?.length ?? 0)) void loadProjects();
+    if (document.visibilityState === "visible" && readDue(hubState.value === "connected", projects.value?.length ?? 0, Date.now() - lastRead)) {
+      void loadProjects();
+    }
   }, everyMs);
   const onShown = () => {
     if (document.visibilityState === "visible") void loadProjects();
