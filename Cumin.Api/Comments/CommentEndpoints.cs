@@ -22,9 +22,7 @@ public static class CommentEndpoints
 {
     public static IEndpointRouteBuilder MapComments(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/projects/{projectId}/tasks/{taskId}/comments").WithTags("Comments").RequireAuthorization()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        var group = app.MapProjectGroup("/api/projects/{projectId}/tasks/{taskId}/comments", "Comments");
         group.MapGet("/", List).ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapPost("/", Create)
             .ProducesValidationProblem()

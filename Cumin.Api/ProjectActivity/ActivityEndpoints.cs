@@ -13,11 +13,9 @@ public static class ActivityEndpoints
 {
     public static IEndpointRouteBuilder MapActivity(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/api/projects/{projectId}/activity").WithTags("Activity").RequireAuthorization()
+        app.MapProjectGroup("/api/projects/{projectId}/activity", "Activity")
             .MapGet("/", List)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }
 

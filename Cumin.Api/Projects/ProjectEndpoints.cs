@@ -12,8 +12,7 @@ public static class ProjectEndpoints
 {
     public static IEndpointRouteBuilder MapProjects(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/projects").WithTags("Projects").RequireAuthorization()
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        var group = app.MapSignedInGroup("/api/projects", "Projects");
 
         group.MapGet("/", List);
         group.MapPost("/", Create).ProducesValidationProblem();
