@@ -1,5 +1,3 @@
-using Cumin.Api.Webhooks;
-using Cumin.Webhooks;
 using System.Diagnostics;
 using Amazon.DynamoDBv2;
 using Cumin.Api.Auth;
@@ -14,7 +12,9 @@ using Cumin.Api.ProjectActivity;
 using Cumin.Api.Projects;
 using Cumin.Api.Tasks;
 using Cumin.Api.WebApp;
+using Cumin.Api.Webhooks;
 using Cumin.ServiceDefaults;
+using Cumin.Webhooks;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.SignalR;
