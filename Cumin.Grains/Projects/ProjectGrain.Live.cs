@@ -38,10 +38,7 @@ public sealed partial class ProjectGrain
         if (!state.RecordExists)
         {
             // Gone (deleted, or never existed): the host ends its watches; nothing is kept for it.
-            if (!_deleting)
-            {
-                DeactivateOnIdle();
-            }
+            LeaveSoon();
 
             return Task.FromResult<FeedCatchUp?>(null);
         }
@@ -67,10 +64,7 @@ public sealed partial class ProjectGrain
         if (!state.RecordExists)
         {
             // Counts of a deleted project, still in flight: nobody watches it, and nothing needs this activation.
-            if (!_deleting)
-            {
-                DeactivateOnIdle();
-            }
+            LeaveSoon();
 
             return Task.CompletedTask;
         }
