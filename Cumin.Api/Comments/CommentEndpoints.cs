@@ -1,9 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Security.Claims;
-using Cumin.Api.Common;
+using Cumin.Api.Http;
 using Cumin.Comments;
-using Cumin.Common;
+using Cumin.Primitives;
 using Cumin.Tasks;
 using Microsoft.AspNetCore.Http.HttpResults;
 

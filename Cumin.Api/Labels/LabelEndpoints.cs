@@ -1,8 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
-using Cumin.Api.Common;
-using Cumin.Common;
+using Cumin.Api.Http;
 using Cumin.Labels;
+using Cumin.Primitives;
 using Cumin.Projects;
 using Microsoft.AspNetCore.Http.HttpResults;
 

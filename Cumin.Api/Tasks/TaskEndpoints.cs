@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
-using Cumin.Api.Common;
-using Cumin.Common;
+using Cumin.Api.Http;
+using Cumin.Primitives;
 using Cumin.Projects;
 using Cumin.Tasks;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Cumin.Grains.Common;
 using Cumin.Grains.Live;
+using Cumin.Grains.Notifications;
 using Cumin.Live;
 using Cumin.Notifications;
 using Cumin.Projects;

@@ -1,5 +1,5 @@
 using Cumin.Grains.Board;
-using Cumin.Grains.Common;
+using Cumin.Grains.Persistence;
 using Cumin.Grains.Tasks;
 using Cumin.Live;
 using Cumin.Projects;

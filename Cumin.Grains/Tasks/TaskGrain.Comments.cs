@@ -1,6 +1,5 @@
 using Cumin.Comments;
 using Cumin.Grains.Comments;
-using Cumin.Grains.Common;
 using Cumin.Live;
 using Cumin.Projects;
 using Cumin.Tasks;

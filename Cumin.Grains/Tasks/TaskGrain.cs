@@ -1,6 +1,6 @@
 using Cumin.Comments;
 using Cumin.Grains.Comments;
-using Cumin.Grains.Common;
+using Cumin.Grains.Persistence;
 using Cumin.Live;
 using Cumin.Projects;
 using Cumin.Tasks;

@@ -1,6 +1,6 @@
 using Cumin.Exports;
-using Cumin.Grains.Common;
 using Cumin.Grains.Exports;
+using Cumin.Grains.Persistence;
 using Cumin.Projects;
 
 namespace Cumin.Grains.Users;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Cumin.Exports;
-using Cumin.Grains.Common;
+using Cumin.Grains.Notifications;
 using Cumin.Notifications;
 using Cumin.ServiceDefaults;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Cumin.Grains.Common;
+using Cumin.Grains.Persistence;
 using Cumin.Users;
 using Microsoft.AspNetCore.Identity;
 

@@ -1,6 +1,6 @@
 using Cumin.Exports;
-using Cumin.Grains.Common;
 using Cumin.Grains.Exports;
+using Cumin.Grains.Persistence;
 using Cumin.Notifications;
 using Cumin.Projects;
 using Cumin.Users;

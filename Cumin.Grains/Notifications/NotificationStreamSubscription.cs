@@ -2,7 +2,7 @@ using Cumin.Notifications;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Streams;
 
-namespace Cumin.Grains.Common;
+namespace Cumin.Grains.Notifications;
 
 internal static class NotificationStreamSubscription
 {

@@ -1,4 +1,4 @@
-namespace Cumin.Api.Common;
+namespace Cumin.Api.Http;
 
 /// <summary>The route groups the features map, with the metadata every route of such a group shares, written once.</summary>
 internal static class RouteGroups

@@ -5,7 +5,7 @@ using Orleans.Runtime.Messaging;
 using Orleans.Serialization;
 using Orleans.Storage;
 
-namespace Cumin.Api.Common;
+namespace Cumin.Api.Http;
 
 /// <summary>
 /// Every exception leaves as problem+json: unreadable requests as 4xx with what was wrong, a dependency that is down
