@@ -67,19 +67,9 @@ public sealed partial class WebhookDeliveryFunction : IStreamEventFunction
     }
 
     /// <summary>The Lambda entry point: the SQS event in, <c>{"batchItemFailures":[{"itemIdentifier":"&lt;messageId&gt;"}]}</c> out.</summary>
-    public async Task<Stream> HandleAsync(Stream input)
-    {
-        try
-        {
-            return await InvokeAsync(input, CancellationToken.None);
-        }
-        finally
-        {
-            LambdaTelemetry.Value.Flush();
-        }
-    }
+    public Task<Stream> HandleAsync(Stream input) => EntryPoint.InvokeAsync(InvokeAsync, input);
 
-    private static readonly Lazy<FunctionTelemetry> LambdaTelemetry = new(() => FunctionTelemetry.Start("cumin-webhook-deliverer"));
+    private static readonly LambdaEntryPoint EntryPoint = new("cumin-webhook-deliverer");
 
     public async Task<Stream> InvokeAsync(Stream payload, CancellationToken cancellationToken)
     {
