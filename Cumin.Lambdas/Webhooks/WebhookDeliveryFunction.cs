@@ -91,7 +91,7 @@ public sealed partial class WebhookDeliveryFunction : IStreamEventFunction
             await lanes.WaitAsync(cancellationToken);
             try
             {
-                await HandleAsync(record, cancellationToken);
+                await DeliverAsync(record, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -110,7 +110,7 @@ public sealed partial class WebhookDeliveryFunction : IStreamEventFunction
         return new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(new StreamsEventResponse { BatchItemFailures = failed }, StreamsJsonContext.Default.StreamsEventResponse));
     }
 
-    private async Task HandleAsync(SqsRecord record, CancellationToken cancellationToken)
+    private async Task DeliverAsync(SqsRecord record, CancellationToken cancellationToken)
     {
         WebhookDeliveryMessage? message;
         try
