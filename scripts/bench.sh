@@ -35,11 +35,16 @@ STATE=""
 bench_discard() {
   # A runner the faults benchmark started again is not among the programs started here.
   if [ -n "$STATE" ] && [ -f "$STATE/runner.pid" ]; then kill -TERM "$(cat "$STATE/runner.pid")" 2>/dev/null || true; fi
-  # The cluster's programs, which scripts/bench-faults.sh started: NGINX and the APIs before the silos.
+  # The cluster's programs, which scripts/bench-faults.sh started: NGINX and the APIs before the silos. Their logs
+  # are kept in .local/bench-faults (the stack is deleted), for what a case that does not hold leaves to explain.
   local name
   for name in nginx api1 api2 api3 silo1 silo2 silo3 silo4; do
     if [ -n "$STATE" ]; then stop_pidfile "$STATE/apps/$name.pid"; fi
   done
+  if [ -n "$STATE" ] && [ -d "$STATE/apps" ]; then
+    rm -rf "$STACK_ROOT/.local/bench-faults" && mkdir -p "$STACK_ROOT/.local/bench-faults"
+    cp "$STATE"/*.log "$STATE"/nginx/*.log "$STACK_ROOT/.local/bench-faults/" 2>/dev/null || true
+  fi
   if [ -n "$STATE" ]; then stack_discard "$STATE"; fi
   STATE=""
 }
