@@ -8,7 +8,7 @@
 #   scripts/bench.sh board --tasks 1000 --movers 16   a project's board: load, list vs DynamoDB, moves vs PATCHes, storage calls per move
 #   scripts/bench.sh faults [dynamodb|postgres|fauxqs|runner|silo-kill|rolling|api-kill]   outages under a mixed load
 #                                       (not in `all`: it stops servers); the last three on a cluster of their own
-#   scripts/bench.sh live               webhook delivery lag (the receiver is the benchmark itself, on loopback)
+#   scripts/bench.sh live               the hub (200 watchers over two API instances: lag, CPU per watcher) and webhook delivery lag
 set -euo pipefail
 # shellcheck source=stack.sh
 source "$(dirname "$0")/stack.sh"
@@ -90,6 +90,16 @@ cluster_start() {
   export CUMIN_API_URL
 }
 
+# The live benchmark's watchers are spread over two API instances of one cluster, as behind a load balancer; it reads
+# the CPU the servers (the silo and both APIs, not the runner) spend on the fan-out.
+start_second_api() {
+  local port
+  port=$(free_port)
+  program_start Cumin.Api --urls "http://127.0.0.1:$port" >"$STATE/api-2.log" 2>&1
+  wait_for http "http://127.0.0.1:$port/health/ready" 120 || { tail -n 30 "$STATE/api-2.log" >&2; die "the second API did not start"; }
+  export CUMIN_API_URL_2="http://127.0.0.1:$port" CUMIN_BENCH_SERVER_PIDS="${PROGRAM_PIDS[0]} ${PROGRAM_PIDS[2]} ${PROGRAM_PIDS[3]}"
+}
+
 run_one() {
   local name=$1; shift
   STATE="$(mktemp -d /tmp/cumin-bench.XXXXXX)"
@@ -117,6 +127,7 @@ run_one() {
     if [ "$name" = faults ]; then echo "${PROGRAM_PIDS[1]}" >"$STATE/runner.pid"; fi
   fi
   if [ "$name" = api ]; then start_baseline; fi
+  if [ "$name" = live ]; then start_second_api; fi
   log "benchmark: $name $*"
   if [ "$name" = web ]; then
     (cd Cumin.Web && node e2e/bench.mjs "$@")

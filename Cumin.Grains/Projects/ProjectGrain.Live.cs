@@ -37,10 +37,7 @@ public sealed partial class ProjectGrain
         if (!state.RecordExists)
         {
             // Gone (deleted, or never existed): the host ends its watches; nothing is kept for it.
-            if (!_deleting)
-            {
-                DeactivateOnIdle();
-            }
+            LeaveSoon();
 
             return Task.FromResult<FeedCatchUp?>(null);
         }
@@ -73,10 +70,7 @@ public sealed partial class ProjectGrain
         if (!state.RecordExists)
         {
             // Counts of a deleted project, still in flight: nobody watches it, and nothing needs this activation.
-            if (!_deleting)
-            {
-                DeactivateOnIdle();
-            }
+            LeaveSoon();
 
             return Task.CompletedTask;
         }

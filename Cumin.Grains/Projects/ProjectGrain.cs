@@ -27,6 +27,9 @@ public sealed partial class ProjectGrain(
     ILogger<ProjectGrain> logger) : Grain, IProjectGrain
 {
     private const int FanOutParallelism = 32;
+
+    /// <summary>How long an activation of a project that does not exist stays before it goes (<see cref="LeaveSoon"/>).</summary>
+    public static readonly TimeSpan MissingGrace = TimeSpan.FromSeconds(2);
     private readonly SortableId _ids = new(timeProvider);
 
     /// <summary>The task grains holding <see cref="_context"/>, told of every change; this activation's only.</summary>
@@ -40,6 +43,9 @@ public sealed partial class ProjectGrain(
     /// </summary>
     private ProjectContext? _context;
     private bool _deleting;
+
+    /// <summary>Set once this activation, of a project that does not exist, is to go (<see cref="LeaveSoon"/>).</summary>
+    private IGrainTimer? _leaving;
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -143,7 +149,7 @@ public sealed partial class ProjectGrain(
             _deleting = false;
         }
 
-        DeactivateOnIdle();
+        LeaveSoon();
         return Reply<bool>.Ok(true);
     }
 
@@ -361,15 +367,40 @@ public sealed partial class ProjectGrain(
     {
         if (!state.RecordExists)
         {
-            if (!_deleting)
-            {
-                DeactivateOnIdle();
-            }
-
+            LeaveSoon();
             return null;
         }
 
         return _deleting ? null : state.State.Members.Find(m => m.UserId == userId)?.Role;
+    }
+
+    /// <summary>
+    /// A project that does not exist (deleted, or never created) keeps nothing, not even this activation: it goes after
+    /// <see cref="MissingGrace"/>. Not at once: what arrives meanwhile (the hosts subscribing again after a delete, counts
+    /// still in flight, the owner's next GET) is answered here. Deactivating at every such call sent each one queued
+    /// behind it to a fresh activation that went too, and Orleans rejects a message forwarded twice (a 503 for a GET
+    /// that should be a 404). A flood of random ids keeps at most what arrives within the grace.
+    /// </summary>
+    private void LeaveSoon()
+    {
+        if (_deleting || _leaving is not null)
+        {
+            return;
+        }
+
+        _leaving = this.RegisterGrainTimer(
+            () =>
+            {
+                if (!state.RecordExists)
+                {
+                    DeactivateOnIdle();
+                }
+
+                _leaving?.Dispose();
+                _leaving = null;
+                return Task.CompletedTask;
+            },
+            new GrainTimerCreationOptions(MissingGrace, Timeout.InfiniteTimeSpan) { Interleave = true });
     }
 
     /// <summary>What <see cref="Permissions"/> says about the caller doing <paramref name="action"/>: null when allowed.</summary>

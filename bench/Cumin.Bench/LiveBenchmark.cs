@@ -10,17 +10,27 @@ namespace Cumin.Bench;
 /// <summary>
 /// `live`: how soon others hear of a change. <see cref="WebhookLagAsync"/>: from a change's response to its webhook
 /// delivery at a receiver (the path PATCH → DynamoDB → Streams → the runner → WebhookEventFunction → SQS →
-/// WebhookDeliveryFunction → POST). The hub's part of the benchmark is a function of its own beside it.
+/// WebhookDeliveryFunction → POST). The hub's part is in LiveBenchmark.Hub.cs.
 /// </summary>
-internal static class LiveBenchmark
+internal static partial class LiveBenchmark
 {
     private static readonly string[] CreatedOnly = ["task.created"];
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
         var api = new Uri(Environment.GetEnvironmentVariable("CUMIN_API_URL") ?? "http://127.0.0.1:8080");
+        // scripts/bench.sh starts a second API instance for the hub's part and names the server processes to measure.
+        var apis = new List<Uri> { api };
+        if (Environment.GetEnvironmentVariable("CUMIN_API_URL_2") is { Length: > 0 } second)
+        {
+            apis.Add(new Uri(second));
+        }
+
+        var pids = (Environment.GetEnvironmentVariable("CUMIN_BENCH_SERVER_PIDS") ?? string.Empty)
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();
+        var hubOk = await HubAsync(apis, pids, Option(args, "--hub-changes", 200), Option(args, "--watchers", 200), Option(args, "--projects", 50));
         var webhookOk = await WebhookLagAsync(api, Option(args, "--webhook-changes", 200), Option(args, "--webhook-projects", 10));
-        return webhookOk ? 0 : 1;
+        return hubOk && webhookOk ? 0 : 1;
     }
 
     /// <summary>
@@ -30,7 +40,7 @@ internal static class LiveBenchmark
     private static async Task<bool> WebhookLagAsync(Uri api, int changes, int projects)
     {
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 32 }) { BaseAddress = api };
-        await SignInAsync(http);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await SignInAsync(http));
         var port = FreePort();
         using var listener = new HttpListener();
         listener.Prefixes.Add($"http://127.0.0.1:{port}/");
@@ -121,13 +131,16 @@ internal static class LiveBenchmark
         }
     }
 
-    private static async Task SignInAsync(HttpClient http)
+    /// <summary>A new user's access token.</summary>
+    private static async Task<string> SignInAsync(HttpClient http) => (await RegisterAsync(http, "Live")).Token;
+
+    private static async Task<(string Email, string Token)> RegisterAsync(HttpClient http, string name)
     {
         var email = $"live-{Guid.NewGuid():N}@example.com";
-        (await http.PostAsJsonAsync("/auth/register", new { name = "Live", email, password = "benchmark-password" })).EnsureSuccessStatusCode();
+        (await http.PostAsJsonAsync("/auth/register", new { name, email, password = "benchmark-password" })).EnsureSuccessStatusCode();
         var login = await (await http.PostAsJsonAsync("/auth/login", new { email, password = "benchmark-password" })).EnsureSuccessStatusCode()
             .Content.ReadFromJsonAsync<JsonElement>();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", login.GetProperty("accessToken").GetString());
+        return (email, login.GetProperty("accessToken").GetString()!);
     }
 
     private static int FreePort()

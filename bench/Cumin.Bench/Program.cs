@@ -10,7 +10,7 @@ using Cumin.Bench;
 //   dynamodb-proxy PORT TARGET                                             the request-counting DynamoDB forwarder the board benchmark puts before the silo
 //   faults [dynamodb|postgres|fauxqs|runner|silo-kill|rolling|api-kill ...]  outages, a silo or an API killed, a rolling restart, under a mixed load: answers classified, writes and counts checked
 //   login [--rounds 15]                                                    a login's password check at 100,000 and 210,000 iterations, and through the API
-//   live [--webhook-changes 200] [--webhook-projects 10]                  webhook delivery lag from a change's response to the receiver
+//   live [--hub-changes 200] [--watchers 200] [--projects 50] [--webhook-changes 200] [--webhook-projects 10]   hub: PATCH response to every watcher, CPU per watcher; webhook delivery lag
 // One class per benchmark; add a case here to add one.
 var command = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "storage";
 var rest = args.Length > 0 && args[0] == command ? args[1..] : args;
