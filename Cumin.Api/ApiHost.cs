@@ -51,6 +51,8 @@ public static class ApiHost
         // client, so they can still call grains), then the process exits. The load balancer has deregistered the task
         // before ECS sends SIGTERM; ECS's stopTimeout (deploy/) is longer than DefaultShutdownTimeout.
         builder.AddCuminHostDefaults("cumin-api", DefaultShutdownTimeout);
+        // Before that, a proxy's pooled connections are let go of, so no request is written onto one as it closes.
+        builder.AddCuminShutdownDrain();
         // Grain calls carry the request's trace context to the silos (and observer calls bring theirs back).
         builder.UseOrleansClient(client => client.UseCuminClustering(configuration).AddActivityPropagation());
 
@@ -123,6 +125,7 @@ public static class ApiHost
 
     public static WebApplication UseCuminApi(this WebApplication app)
     {
+        app.UseCuminShutdownDrain();
         app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment())
         {

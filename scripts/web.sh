@@ -44,6 +44,8 @@ web_apps_start() {
   # Three failed logins per e-mail, so a test reaches a 429.
   export Cumin__RateLimits__LoginFailuresPerEmailAndClientPerMinute=3
   export Cumin__Runner__PollInterval=00:00:00.100 Cumin__Notifications__Sqs__WaitTime=00:00:02
+  # Production configuration refuses http:// and loopback webhook URLs; the browser tests' receiver is both (127.0.0.1).
+  export Cumin__Webhooks__AllowHttp=true Cumin__Webhooks__AllowPrivateTargets=true
   apps_start "$1"
   export CUMIN_WEB_URL=$CUMIN_API_URL
 }

@@ -55,6 +55,29 @@ test("counts on the projects page follow another member's changes without a relo
   await context.close();
 });
 
+test("while the hub is connected the projects page does not poll: counts move by its events alone", async () => {
+  const user = await registeredUser("Ada");
+  const { project, tasks } = await projectWithTasks(user, "Quiet counts", ["One", "Two"]);
+  const { context, page } = await signedInPage(browser, user);
+  const reads = [];
+  page.on("request", (request) => {
+    if (request.method() === "GET" && new URL(request.url()).pathname === "/api/projects") reads.push(Date.now());
+  });
+  const item = page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: "Quiet counts" }) });
+  await eventually(async () => (await item.getByRole("definition").allTextContents()).join(",") === "2,0,0,2", { message: "initial counts" });
+  // Once connected and watching (one read follows the watch), the list is not read again: a 2-second poll never rests 4.
+  const since = Date.now();
+  await eventually(async () => Date.now() - Math.max(since, reads.at(-1) ?? 0) > 4000, { timeout: 30_000, interval: 250, message: "4 s without a read of the list" });
+  const settled = reads.length;
+  const moved = await apiAs(user).patch(`/api/projects/${project.id}/tasks/${tasks[0].id}`, { status: "done" }, { "If-Match": `"${tasks[0].version}"` });
+  assert.equal(moved.status, 200);
+  await eventually(async () => (await item.getByRole("definition").allTextContents()).join(",") === "1,0,1,2", { message: "counts from counts.updated" });
+  await page.waitForTimeout(2500);
+  assert.equal(reads.length, settled, "the counts moved without the list being read again");
+  assertNoPageProblems(context);
+  await context.close();
+});
+
 test("a card moves without a mouse: Shift+Arrow and the status menu", async () => {
   const user = await registeredUser("Ada");
   const { project } = await projectWithTasks(user, "Keyboard", ["Plan", "Build"]);

@@ -17,6 +17,9 @@ export type Comment = Schemas["Comment"];
 export type Export = Schemas["ExportView"];
 export type UserNotification = Schemas["UserNotification"];
 export type TokenResponse = Schemas["TokenResponse"];
+export type Webhook = Schemas["WebhookResponse"];
+export type CreatedWebhook = Schemas["CreatedWebhookResponse"];
+export type Delivery = Schemas["DeliveryResponse"];
 
 export interface Problem {
   status: number;

@@ -37,3 +37,22 @@ export function initials(name: string | null | undefined): string {
 
 export const PRIORITY_NAMES = { low: "Low", medium: "Medium", high: "High" } as const;
 export const ROLE_NAMES = { owner: "Owner", editor: "Editor", viewer: "Viewer" } as const;
+
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ["minute", 60],
+  ["hour", 3600],
+  ["day", 86_400],
+];
+
+/** "just now", "5 minutes ago", "yesterday", "3 days ago"; past a week the date and time (the exact time is its title). */
+export function formatRelative(iso: string, now = new Date()): string {
+  const seconds = (now.getTime() - new Date(iso).getTime()) / 1000;
+  if (Number.isNaN(seconds)) return "—";
+  if (seconds < 45) return "just now";
+  if (seconds >= 7 * 86_400) return formatTime(iso);
+  let unit: Intl.RelativeTimeFormatUnit = "minute";
+  let size = 60;
+  for (const [name, length] of STEPS) if (seconds >= length) [unit, size] = [name, length];
+  return relative.format(-Math.max(1, Math.round(seconds / size)), unit);
+}

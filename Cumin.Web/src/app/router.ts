@@ -6,7 +6,7 @@ export type Route =
   | { name: "register" }
   | { name: "projects" }
   | { name: "mytasks" }
-  | { name: "board"; projectId: string; taskId?: string; panel?: "members" }
+  | { name: "board"; projectId: string; taskId?: string; panel?: "members" | "settings" }
   | { name: "notfound" };
 
 export const path = signal(location.pathname);
@@ -30,6 +30,7 @@ export function parse(pathname: string): Route {
     const projectId = parts[1];
     if (parts.length === 2) return { name: "board", projectId };
     if (parts.length === 3 && parts[2] === "members") return { name: "board", projectId, panel: "members" };
+    if (parts.length === 3 && parts[2] === "settings") return { name: "board", projectId, panel: "settings" };
     if (parts.length === 4 && parts[2] === "tasks" && parts[3]) return { name: "board", projectId, taskId: parts[3] };
   }
   return { name: "notfound" };
@@ -39,6 +40,7 @@ export const projectUrl = (projectId: string) => `/projects/${encodeURIComponent
 export const taskUrl = (projectId: string, taskId: string) => `${projectUrl(projectId)}/tasks/${encodeURIComponent(taskId)}`;
 export const MY_TASKS_URL = "/my-tasks";
 export const membersUrl = (projectId: string) => `${projectUrl(projectId)}/members`;
+export const settingsUrl = (projectId: string) => `${projectUrl(projectId)}/settings`;
 
 /** A same-origin link handled without a page load (plain clicks only; new tabs and the like stay the browser's). */
 export function onLinkClick(event: MouseEvent): void {

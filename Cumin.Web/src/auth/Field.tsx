@@ -5,7 +5,7 @@ export function Field(props: {
   id: string;
   label: string;
   name: string;
-  type?: "text" | "email" | "password";
+  type?: "text" | "email" | "password" | "url";
   value: string;
   onInput: (value: string) => void;
   problem?: Problem | null;
@@ -13,12 +13,22 @@ export function Field(props: {
   required?: boolean;
   maxLength?: number;
   minLength?: number;
+  placeholder?: string;
+  /** A hint under the label, read with the field. */
+  hint?: string;
 }) {
   const errors = fieldErrors(props.problem ?? null, props.name);
   const errorId = `${props.id}-error`;
+  const hintId = `${props.id}-hint`;
+  const describedBy = [props.hint ? hintId : "", errors.length > 0 ? errorId : ""].filter(Boolean).join(" ");
   return (
     <div class="field">
       <label for={props.id}>{props.label}</label>
+      {props.hint && (
+        <p id={hintId} class="field-hint">
+          {props.hint}
+        </p>
+      )}
       <input
         id={props.id}
         name={props.name}
@@ -29,7 +39,8 @@ export function Field(props: {
         maxLength={props.maxLength}
         minLength={props.minLength}
         aria-invalid={errors.length > 0 ? "true" : undefined}
-        aria-describedby={errors.length > 0 ? errorId : undefined}
+        placeholder={props.placeholder}
+        aria-describedby={describedBy || undefined}
         onInput={(e) => props.onInput(e.currentTarget.value)}
       />
       {errors.length > 0 && (

@@ -2,16 +2,17 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import { reloadSignal, type Task } from "../api/client";
 import { ROLE_NAMES, addDays } from "../app/format";
 import { Link } from "../app/Link";
-import { membersUrl, navigate } from "../app/router";
+import { membersUrl, navigate, settingsUrl } from "../app/router";
 import { ExportButton } from "../exports/ExportButton";
 import { MembersPanel } from "../members/MembersPanel";
 import { currentUser } from "../session/session";
 import { TaskDrawer } from "../tasks/TaskDrawer";
+import { SettingsPanel } from "../webhooks/SettingsPanel";
 import { BoardColumn } from "./BoardColumn";
 import { createBoardStore, type BoardStore, type DueChoice } from "./boardStore";
 import { STATUSES, hasFilters, neighbourStatus, placeAt, stepWithin, type MoveTarget, type Status } from "./boardState";
 
-export function BoardScreen(props: { projectId: string; taskId?: string; panel?: "members" }) {
+export function BoardScreen(props: { projectId: string; taskId?: string; panel?: "members" | "settings" }) {
   const store = useMemo(() => createBoardStore(props.projectId), [props.projectId]);
   const [focusRequest, setFocusRequest] = useState<{ id: string; seq: number; focus: boolean } | null>(null);
   const reload = reloadSignal.value;
@@ -112,6 +113,12 @@ export function BoardScreen(props: { projectId: string; taskId?: string; panel?:
           <Link href={membersUrl(project.id)} class="button">
             Members
           </Link>
+          {/* Webhooks are the owner's alone (API.md): nobody else is offered the settings. */}
+          {project.role === "owner" && (
+            <Link href={settingsUrl(project.id)} class="button">
+              Settings
+            </Link>
+          )}
           <ExportButton projectId={project.id} />
         </div>
       </div>
@@ -158,6 +165,7 @@ export function BoardScreen(props: { projectId: string; taskId?: string; panel?:
       </div>
       {props.taskId && <TaskDrawer key={props.taskId} store={store} taskId={props.taskId} onClose={() => navigate(`/projects/${encodeURIComponent(project.id)}`)} />}
       {props.panel === "members" && <MembersPanel project={project} onClose={() => navigate(`/projects/${encodeURIComponent(project.id)}`)} />}
+      {props.panel === "settings" && <SettingsPanel project={project} onClose={() => navigate(`/projects/${encodeURIComponent(project.id)}`)} />}
     </main>
   );
 }

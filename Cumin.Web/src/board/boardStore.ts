@@ -54,6 +54,7 @@ export function createBoardStore(projectId: string) {
   /** Why the board can no longer be shown (this user removed, the project deleted), as a sentence. */
   const ended = signal<string | null>(null);
   const commentListeners = new Set<(event: CommentEvent) => void>();
+  const eventListeners = new Set<(event: ProjectEvent) => void>();
   /** The card this person is dragging, if any. */
   const dragging = signal<string | null>(null);
   const ordered = computed(() => columns(tasks.value, pending.value));
@@ -252,6 +253,7 @@ export function createBoardStore(projectId: string) {
   function receive(event: ProjectEvent): void {
     if (ended.value) return;
     const data = event.data as Record<string, unknown>;
+    eventListeners.forEach((l) => l(event));
     switch (event.type) {
       case "task.created":
       case "task.updated":
@@ -343,6 +345,11 @@ export function createBoardStore(projectId: string) {
     onComment(listener: (event: CommentEvent) => void): () => void {
       commentListeners.add(listener);
       return () => commentListeners.delete(listener);
+    },
+    /** Every projectEvent of the board's project as it arrives (the drawer's activity follows its task's). */
+    onEvent(listener: (event: ProjectEvent) => void): () => void {
+      eventListeners.add(listener);
+      return () => eventListeners.delete(listener);
     },
     project,
     members,

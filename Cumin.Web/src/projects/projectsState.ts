@@ -1,9 +1,11 @@
 // The caller's projects, kept fresh while a screen shows them: each listed project is watched on the hub (its
-// counts.updated, project.updated and project.deleted events, up to the hub's 50 per connection), and a poll every
-// 2 seconds while the tab is visible covers the rest.
+// counts.updated, project.updated and project.deleted events, up to the hub's 50 per connection). A poll every 2
+// seconds runs only while it is needed: the hub is not connected, or there are more projects than are watched. The
+// list is read again when the tab is shown again, which is when a project shared meanwhile appears (the hub tells a
+// user of no project they were added to).
 import { signal } from "@preact/signals";
 import { api, ok, type Project } from "../api/client";
-import { currentUser, watchProject, type ProjectEvent } from "../session/session";
+import { currentUser, hubState, watchProject, type ProjectEvent } from "../session/session";
 
 /** The hub watches at most this many projects per connection (API.md's Limits); the board needs one more. */
 export const WATCHED_PROJECTS = 49;
@@ -29,13 +31,26 @@ export function dropProject(id: string): void {
   projects.value = (projects.value ?? []).filter((p) => p.id !== id);
 }
 
-/** Polls while mounted and the page is visible; returns the stop function for an effect's cleanup. */
+/** Whether the hub's events do not cover the list: then it is polled. */
+export const pollingNeeded = (connected: boolean, count: number) => !connected || count > WATCHED_PROJECTS;
+
+/**
+ * Reads the list, then polls it while mounted, the page visible and the hub's events not enough; reads it again when
+ * the page is shown again. Returns the stop function for an effect's cleanup.
+ */
 export function pollProjects(everyMs = 2000): () => void {
   void loadProjects();
   const timer = setInterval(() => {
-    if (document.visibilityState === "visible") void loadProjects();
+    if (document.visibilityState === "visible" && pollingNeeded(hubState.value === "connected", projects.value?.length ?? 0)) void loadProjects();
   }, everyMs);
-  return () => clearInterval(timer);
+  const onShown = () => {
+    if (document.visibilityState === "visible") void loadProjects();
+  };
+  document.addEventListener("visibilitychange", onShown);
+  return () => {
+    clearInterval(timer);
+    document.removeEventListener("visibilitychange", onShown);
+  };
 }
 
 function patchProject(id: string, change: (project: Project) => Project): void {

@@ -5,6 +5,7 @@ import { PRIORITY_NAMES, formatDate, formatTime, isOverdue } from "../app/format
 import { toast } from "../app/toasts";
 import type { BoardStore } from "../board/boardStore";
 import { STATUSES, STATUS_NAMES, type Status } from "../board/boardState";
+import { TaskActivity } from "../activity/TaskActivity";
 import { Comments } from "../comments/Comments";
 import { LabelChip } from "../labels/LabelChip";
 import { LabelPicker } from "../labels/LabelPicker";
@@ -251,6 +252,7 @@ export function TaskDrawer(props: { store: BoardStore; taskId: string; onClose: 
           </div>
         )}
         {task && !gone && <Comments store={store} taskId={taskId} />}
+        {task && !gone && <TaskActivity store={store} taskId={taskId} />}
         {confirming && task && (
           <ConfirmDialog
             title={`Delete “${task.title}”?`}
