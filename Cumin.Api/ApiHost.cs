@@ -1,11 +1,9 @@
-using Cumin.Api.Webhooks;
-using Cumin.Webhooks;
 using System.Diagnostics;
 using Amazon.DynamoDBv2;
 using Cumin.Api.Auth;
 using Cumin.Api.Comments;
-using Cumin.Api.Common;
 using Cumin.Api.Exports;
+using Cumin.Api.Http;
 using Cumin.Api.Labels;
 using Cumin.Api.Live;
 using Cumin.Api.Notifications;
@@ -14,7 +12,9 @@ using Cumin.Api.ProjectActivity;
 using Cumin.Api.Projects;
 using Cumin.Api.Tasks;
 using Cumin.Api.WebApp;
+using Cumin.Api.Webhooks;
 using Cumin.ServiceDefaults;
+using Cumin.Webhooks;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.SignalR;
@@ -51,6 +51,8 @@ public static class ApiHost
         // client, so they can still call grains), then the process exits. The load balancer has deregistered the task
         // before ECS sends SIGTERM; ECS's stopTimeout (deploy/) is longer than DefaultShutdownTimeout.
         builder.AddCuminHostDefaults("cumin-api", DefaultShutdownTimeout);
+        // Before that, a proxy's pooled connections are let go of, so no request is written onto one as it closes.
+        builder.AddCuminShutdownDrain();
         // Grain calls carry the request's trace context to the silos (and observer calls bring theirs back).
         builder.UseOrleansClient(client => client.UseCuminClustering(configuration).AddActivityPropagation());
 
@@ -123,6 +125,7 @@ public static class ApiHost
 
     public static WebApplication UseCuminApi(this WebApplication app)
     {
+        app.UseCuminShutdownDrain();
         app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment())
         {

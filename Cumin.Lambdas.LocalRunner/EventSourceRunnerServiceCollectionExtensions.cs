@@ -31,8 +31,7 @@ public static class EventSourceRunnerServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EventSourceRunnerOptions>, EventSourceRunnerOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        // The SDK finds its endpoint (AWS_ENDPOINT_URL_DYNAMODB), region and credentials by itself.
-        services.TryAddSingleton<IAmazonDynamoDB>(_ => new AmazonDynamoDBClient());
+        services.AddFunctionAwsClients();
         services.TryAddSingleton(sp => new DynamoDbStreamsClient(new DynamoDbStreamsClientOptions(), timeProvider: sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<StreamCheckpointStore>();
         // Hosted services start in registration order: the schema exists before the first poll.
@@ -125,7 +124,7 @@ public sealed class EventSourceRunnerBuilder(IServiceCollection services)
         ArgumentOutOfRangeException.ThrowIfGreaterThan(batchSize, 10);
         ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
         Services.TryAddSingleton<TFunction>();
-        Services.TryAddSingleton<IAmazonSQS>(_ => new AmazonSQSClient());
+        Services.AddFunctionAwsClients();
         Services.AddSingleton(new QueueEventSourceMapping(typeof(TFunction).Name, queueName, sp => sp.GetRequiredService<TFunction>(), batchSize, concurrency));
         if (!Services.Any(d => d.ImplementationType == typeof(QueueEventSourceRunner)))
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Amazon.SQS;
 using Amazon.SQS.Model;
+using Cumin.Lambdas.Queues;
 using Cumin.Lambdas.Streams;
 using Cumin.Lambdas.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
@@ -55,7 +56,8 @@ public sealed partial class QueueEventSourceRunner(
         {
             try
             {
-                queueUrl ??= await QueueUrlAsync(queueName, stoppingToken);
+                // Local only: the functions that fill it may not have run yet.
+                queueUrl ??= await sqs.LookUpOrCreateQueueUrlAsync(queueName, createMissing: true, stoppingToken);
                 var received = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest
                 {
                     QueueUrl = queueUrl,
@@ -132,19 +134,6 @@ public sealed partial class QueueEventSourceRunner(
                 QueueUrl = queueUrl,
                 Entries = [.. done.Select((m, i) => new DeleteMessageBatchRequestEntry(i.ToString(CultureInfo.InvariantCulture), m.ReceiptHandle))],
             }, CancellationToken.None);
-        }
-    }
-
-    private async Task<string> QueueUrlAsync(string queueName, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (await sqs.GetQueueUrlAsync(new GetQueueUrlRequest { QueueName = queueName }, cancellationToken)).QueueUrl;
-        }
-        catch (QueueDoesNotExistException)
-        {
-            // Local only: the functions that fill it may not have run yet.
-            return (await sqs.CreateQueueAsync(new CreateQueueRequest { QueueName = queueName }, cancellationToken)).QueueUrl;
         }
     }
 

@@ -1,12 +1,12 @@
 using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Cumin.Clustering.Hosting;
-using Cumin.Common;
 using Cumin.Exports;
 using Cumin.Grains;
 using Cumin.Live;
 using Cumin.Notifications;
 using Cumin.Orleans.DynamoDB;
+using Cumin.Primitives;
 using Cumin.ServiceDefaults;
 using Orleans.Dashboard;
 using Orleans.Serialization;

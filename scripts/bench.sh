@@ -6,7 +6,8 @@
 #   scripts/bench.sh api --connections 32 --seconds 15
 #   scripts/bench.sh web                the web app in Chromium: size, a 1,000-task board's load, drag round trips
 #   scripts/bench.sh board --tasks 1000 --movers 16   a project's board: load, list vs DynamoDB, moves vs PATCHes, storage calls per move
-#   scripts/bench.sh faults [dynamodb|postgres|fauxqs|runner]   outages under a mixed load (not in `all`: it stops servers)
+#   scripts/bench.sh faults [dynamodb|postgres|fauxqs|runner|silo-kill|rolling|api-kill]   outages under a mixed load
+#                                       (not in `all`: it stops servers); the last three on a cluster of their own
 #   scripts/bench.sh live               the hub (200 watchers over two API instances: lag, CPU per watcher) and webhook delivery lag
 set -euo pipefail
 # shellcheck source=stack.sh
@@ -16,6 +17,9 @@ source "$(dirname "$0")/web.sh"
 cd "$STACK_ROOT"
 
 ALL=(storage api counts export login web board live)
+# The faults benchmark's cases on one silo and one API, and those that need a cluster (silos and APIs behind NGINX).
+FAULTS_SINGLE=(dynamodb postgres fauxqs runner)
+FAULTS_CLUSTER=(silo-kill rolling api-kill)
 # DynamoDB Local with the JVM's full JIT: the tests' quick-starting C1-only mode would understate its throughput.
 export CUMIN_DYNAMODB_FULL_JIT=1
 stack_install
@@ -23,6 +27,7 @@ web_build
 if [ $# -eq 0 ] || [ "$1" = all ] || [ "$1" = web ]; then web_chromium; fi
 # wrk: the HTTP load generator of the api benchmark.
 apt_install wrk
+if [ $# -gt 0 ] && [ "$1" = faults ]; then apt_install nginx; fi
 build_solution
 
 # Each benchmark's own stack, discarded after it (and at exit, after the programs it started have stopped).
@@ -30,6 +35,16 @@ STATE=""
 bench_discard() {
   # A runner the faults benchmark started again is not among the programs started here.
   if [ -n "$STATE" ] && [ -f "$STATE/runner.pid" ]; then kill -TERM "$(cat "$STATE/runner.pid")" 2>/dev/null || true; fi
+  # The cluster's programs, which scripts/bench-faults.sh started: NGINX and the APIs before the silos. Their logs
+  # are kept in .local/bench-faults (the stack is deleted), for what a case that does not hold leaves to explain.
+  local name
+  for name in nginx api1 api2 api3 silo1 silo2 silo3 silo4; do
+    if [ -n "$STATE" ]; then stop_pidfile "$STATE/apps/$name.pid"; fi
+  done
+  if [ -n "$STATE" ] && [ -d "$STATE/apps" ]; then
+    rm -rf "$STACK_ROOT/.local/bench-faults" && mkdir -p "$STACK_ROOT/.local/bench-faults"
+    cp "$STATE"/*.log "$STATE"/nginx/*.log "$STACK_ROOT/.local/bench-faults/" 2>/dev/null || true
+  fi
   if [ -n "$STATE" ]; then stack_discard "$STATE"; fi
   STATE=""
 }
@@ -55,6 +70,24 @@ start_dynamodb_proxy() {
   program_start bench/Cumin.Bench dynamodb-proxy "$port" "$AWS_ENDPOINT_URL_DYNAMODB" >"$STATE/proxy.log" 2>&1
   wait_for http "http://127.0.0.1:$port/__counts" 60 || die "the DynamoDB proxy did not start"
   export Cumin__DynamoDB__ServiceUrl="http://127.0.0.1:$port" CUMIN_DYNAMODB_PROXY_URL="http://127.0.0.1:$port"
+}
+
+# The faults benchmark's cluster, as make cluster runs one but on free ports and with apps_start's settings: two silos
+# on one PostgreSQL membership table, the runner, two API instances and NGINX in front of them (CUMIN_API_URL), each
+# started by scripts/bench-faults.sh, which the benchmark calls to stop, kill and start them again.
+cluster_start() {
+  apps_env
+  export Cumin__Orleans__Clustering=AdoNet Cumin__Orleans__AdvertisedIPAddress=127.0.0.1
+  export Cumin__ForwardedHeaders__KnownProxies__0=127.0.0.1 DOTNET_gcServer=0
+  # The first silo creates the tables and the membership schema; the second then joins it.
+  bash scripts/bench-faults.sh start silo 1
+  bash scripts/bench-faults.sh start silo 2
+  bash scripts/bench-faults.sh start runner
+  bash scripts/bench-faults.sh start api 1
+  bash scripts/bench-faults.sh start api 2
+  bash scripts/bench-faults.sh start nginx
+  CUMIN_API_URL="http://127.0.0.1:$(cat "$STATE/ports/nginx")"
+  export CUMIN_API_URL
 }
 
 # The live benchmark's watchers are spread over two API instances of one cluster, as behind a load balancer; it reads
@@ -86,9 +119,13 @@ run_one() {
   if [ "$name" = board ]; then start_dynamodb_proxy; fi
   # The live benchmark's webhook receiver listens on http://127.0.0.1, which only Development allows by default.
   if [ "$name" = live ]; then export Cumin__Webhooks__AllowHttp=true Cumin__Webhooks__AllowPrivateTargets=true; fi
-  case "$name" in api | counts | login | board | faults | live) apps_start "$STATE" ;; web) web_apps_start "$STATE" ;; esac
-  # The faults benchmark kills the runner (apps_start's second program) and starts another (scripts/bench-faults.sh).
-  if [ "$name" = faults ]; then echo "${PROGRAM_PIDS[1]}" >"$STATE/runner.pid"; fi
+  if [ "$name" = faults ] && [[ " ${FAULTS_CLUSTER[*]} " == *" ${1:-} "* ]]; then
+    cluster_start
+  else
+    case "$name" in api | counts | login | board | faults | live) apps_start "$STATE" ;; web) web_apps_start "$STATE" ;; esac
+    # The faults benchmark kills the runner (apps_start's second program) and starts another (scripts/bench-faults.sh).
+    if [ "$name" = faults ]; then echo "${PROGRAM_PIDS[1]}" >"$STATE/runner.pid"; fi
+  fi
   if [ "$name" = api ]; then start_baseline; fi
   if [ "$name" = live ]; then start_second_api; fi
   log "benchmark: $name $*"
@@ -103,6 +140,18 @@ run_one() {
 
 if [ $# -eq 0 ] || [ "$1" = all ]; then
   for name in "${ALL[@]}"; do run_one "$name"; done
+elif [ "$1" = faults ]; then
+  # Each kind of case on a stack of its own: the single-process cases first, then the cluster cases.
+  shift
+  single=() cluster=() options=()
+  for arg in "$@"; do
+    if [[ " ${FAULTS_CLUSTER[*]} " == *" $arg "* ]]; then cluster+=("$arg")
+    elif [[ " ${FAULTS_SINGLE[*]} " == *" $arg "* ]]; then single+=("$arg")
+    else options+=("$arg"); fi
+  done
+  if [ ${#single[@]} -eq 0 ] && [ ${#cluster[@]} -eq 0 ]; then single=("${FAULTS_SINGLE[@]}") cluster=("${FAULTS_CLUSTER[@]}"); fi
+  if [ ${#single[@]} -gt 0 ]; then run_one faults "${single[@]}" "${options[@]}"; fi
+  if [ ${#cluster[@]} -gt 0 ]; then run_one faults "${cluster[@]}" "${options[@]}"; fi
 else
   run_one "$@"
 fi

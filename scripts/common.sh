@@ -8,6 +8,7 @@
 #                                 background, from its output folder (its content root, where its appsettings*.json
 #                                 are); PROGRAM_PIDS holds the PIDs in start order, so the last one is ${PROGRAM_PIDS[-1]}
 #   programs_stop                 SIGTERM to each started program in reverse order, each waited for before the next
+#   apps_env                      exports the settings apps_start gives the programs (this run's own ids, production)
 #   apps_start DIR                the silo, the runner and the API on free ports against the stack whose env is
 #                                 sourced, as a test or benchmark wants them (their logs in DIR); exports CUMIN_API_URL
 #   stop_at_exit [STATE [scratch]]  at exit (normal, error, Ctrl-C, TERM): programs_stop, each at_exit FUNCTION, then
@@ -77,13 +78,12 @@ QUIET_LOGS=(Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft=Warn
 # Production settings, this run's own tables, queue, bucket and cluster id, a fresh signing key, no dashboard (it
 # profiles every grain call), and rate limits a single client address (every test user, every benchmark request) never
 # hits unless the caller exported lower ones. Settings the caller exported before win where they are not named here.
-apps_start() {
-  local dir=$1 silo_http silo_port gateway api_port id key
-  silo_http=$(free_port); silo_port=$(free_port); gateway=$(free_port); api_port=$(free_port)
+apps_env() {
+  local id key
   id="apps-$(date +%s)-$$"
   key="apps-$(head -c 32 /dev/urandom | base64)"
   export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production "${QUIET_LOGS[@]}"
-  export Cumin__Orleans__SiloPort=$silo_port Cumin__Orleans__GatewayPort=$gateway Cumin__Orleans__Dashboard=false
+  export Cumin__Orleans__Dashboard=false
   export Cumin__Orleans__ClusterId=$id Cumin__Orleans__ServiceId=$id Cumin__Auth__SigningKey=$key
   export Cumin__Tables__Prefix="$id-" Cumin__Notifications__QueueName="$id-notifications" Cumin__Exports__Bucket="$id-exports"
   export Cumin__Webhooks__QueueName="$id-webhook-deliveries"
@@ -92,6 +92,13 @@ apps_start() {
   export Cumin__RateLimits__LoginFailuresPerEmailAndClientPerMinute=${Cumin__RateLimits__LoginFailuresPerEmailAndClientPerMinute:-1000}
   export Cumin__RateLimits__LoginFailuresPerEmailPerMinute=${Cumin__RateLimits__LoginFailuresPerEmailPerMinute:-10000}
   export Cumin__RateLimits__AddMemberPerUserPerMinute=${Cumin__RateLimits__AddMemberPerUserPerMinute:-10000}
+}
+
+apps_start() {
+  local dir=$1 silo_http silo_port gateway api_port
+  silo_http=$(free_port); silo_port=$(free_port); gateway=$(free_port); api_port=$(free_port)
+  apps_env
+  export Cumin__Orleans__SiloPort=$silo_port Cumin__Orleans__GatewayPort=$gateway
   program_start Cumin.Silo --urls "http://127.0.0.1:$silo_http" >"$dir/silo.log" 2>&1
   wait_for http "http://127.0.0.1:$silo_http/health/live" 120 || { tail -n 30 "$dir/silo.log" >&2; die "the silo did not start"; }
   program_start Cumin.Lambdas.LocalRunner >"$dir/runner.log" 2>&1

@@ -1,6 +1,6 @@
-using Cumin.Common;
 using Cumin.Labels;
 using Cumin.Live;
+using Cumin.Primitives;
 using Cumin.Tasks;
 using Cumin.Webhooks;
 

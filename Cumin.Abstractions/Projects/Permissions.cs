@@ -1,4 +1,4 @@
-using Cumin.Common;
+using Cumin.Primitives;
 
 namespace Cumin.Projects;
 

@@ -1,5 +1,5 @@
 using Cumin.Comments;
-using Cumin.Common;
+using Cumin.Primitives;
 using Cumin.Projects;
 
 namespace Cumin.Tasks;

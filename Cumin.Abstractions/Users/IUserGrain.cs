@@ -1,6 +1,6 @@
-using Cumin.Common;
 using Cumin.Exports;
 using Cumin.Notifications;
+using Cumin.Primitives;
 using Cumin.Projects;
 
 namespace Cumin.Users;

@@ -51,7 +51,7 @@ public readonly record struct RefreshToken(string UserId, string FamilyId, strin
         }
 
         var parts = value.Split('.');
-        if (parts.Length != 3 || parts.Any(p => !Common.SortableId.IsWellFormed(p)))
+        if (parts.Length != 3 || parts.Any(p => !Primitives.SortableId.IsWellFormed(p)))
         {
             return false;
         }

@@ -1,6 +1,6 @@
 using System.Security.Claims;
-using Cumin.Api.Common;
-using Cumin.Common;
+using Cumin.Api.Http;
+using Cumin.Primitives;
 using Cumin.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 

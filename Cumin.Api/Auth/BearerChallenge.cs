@@ -1,4 +1,4 @@
-using Cumin.Api.Common;
+using Cumin.Api.Http;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.IdentityModel.Tokens;

@@ -1,9 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Security.Claims;
-using Cumin.Api.Common;
+using Cumin.Api.Http;
 using Cumin.Comments;
-using Cumin.Common;
+using Cumin.Primitives;
 using Cumin.Tasks;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -22,9 +22,7 @@ public static class CommentEndpoints
 {
     public static IEndpointRouteBuilder MapComments(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/projects/{projectId}/tasks/{taskId}/comments").WithTags("Comments").RequireAuthorization()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        var group = app.MapProjectGroup("/api/projects/{projectId}/tasks/{taskId}/comments", "Comments");
         group.MapGet("/", List).ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapPost("/", Create)
             .ProducesValidationProblem()

@@ -1,7 +1,7 @@
 using System.Security.Claims;
-using Cumin.Api.Common;
-using Cumin.Common;
+using Cumin.Api.Http;
 using Cumin.Exports;
+using Cumin.Primitives;
 using Cumin.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -24,8 +24,7 @@ public static class ExportEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
-        var group = app.MapGroup("/api/exports").WithTags("Exports").RequireAuthorization()
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        var group = app.MapSignedInGroup("/api/exports", "Exports");
         group.MapGet("/", List);
         group.MapGet("/{exportId}", Get).ProducesProblem(StatusCodes.Status404NotFound);
         return app;

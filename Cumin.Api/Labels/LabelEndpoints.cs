@@ -1,8 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
-using Cumin.Api.Common;
-using Cumin.Common;
+using Cumin.Api.Http;
 using Cumin.Labels;
+using Cumin.Primitives;
 using Cumin.Projects;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -33,9 +33,7 @@ public static class LabelEndpoints
 {
     public static IEndpointRouteBuilder MapLabels(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/projects/{projectId}/labels").WithTags("Labels").RequireAuthorization()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        var group = app.MapProjectGroup("/api/projects/{projectId}/labels", "Labels");
         group.MapGet("/", List);
         group.MapPost("/", Create)
             .ProducesValidationProblem()

@@ -1,8 +1,8 @@
 using System.Threading.Channels;
 using Cumin.Api.Notifications;
 using Cumin.Api.Projects;
-using Cumin.Common;
 using Cumin.Live;
+using Cumin.Primitives;
 using Cumin.Projects;
 using Microsoft.AspNetCore.SignalR;
 

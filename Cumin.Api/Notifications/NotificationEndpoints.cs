@@ -1,7 +1,7 @@
 using System.Security.Claims;
-using Cumin.Api.Common;
-using Cumin.Common;
+using Cumin.Api.Http;
 using Cumin.Notifications;
+using Cumin.Primitives;
 using Cumin.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,6 +1,6 @@
 using Cumin.Api.Live;
-using Cumin.Common;
 using Cumin.Live;
+using Cumin.Primitives;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Cumin.Common;
 using Cumin.Notifications;
+using Cumin.Primitives;
 using Cumin.ServiceDefaults;
 using Cumin.Users;
 using Microsoft.AspNetCore.SignalR;

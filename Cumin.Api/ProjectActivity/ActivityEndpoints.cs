@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
-using Cumin.Api.Common;
-using Cumin.Common;
+using Cumin.Api.Http;
+using Cumin.Primitives;
 using Cumin.Projects;
 using Cumin.Tasks;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,11 +13,9 @@ public static class ActivityEndpoints
 {
     public static IEndpointRouteBuilder MapActivity(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/api/projects/{projectId}/activity").WithTags("Activity").RequireAuthorization()
+        app.MapProjectGroup("/api/projects/{projectId}/activity", "Activity")
             .MapGet("/", List)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }
 

@@ -1,6 +1,6 @@
 using System.Security.Claims;
-using Cumin.Api.Common;
-using Cumin.Common;
+using Cumin.Api.Http;
+using Cumin.Primitives;
 using Cumin.Projects;
 using Cumin.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,8 +12,7 @@ public static class ProjectEndpoints
 {
     public static IEndpointRouteBuilder MapProjects(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/projects").WithTags("Projects").RequireAuthorization()
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        var group = app.MapSignedInGroup("/api/projects", "Projects");
 
         group.MapGet("/", List);
         group.MapPost("/", Create).ProducesValidationProblem();

@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using Cumin.Common;
+using Cumin.Primitives;
 using Cumin.Tasks;
 
 namespace Cumin.Api.Tasks;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
-using Cumin.Api.Common;
-using Cumin.Common;
+using Cumin.Api.Http;
+using Cumin.Primitives;
 using Cumin.Projects;
 using Cumin.Tasks;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,9 +17,7 @@ public static class TaskEndpoints
 {
     public static IEndpointRouteBuilder MapTasks(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/projects/{projectId}/tasks").WithTags("Tasks").RequireAuthorization()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        var group = app.MapProjectGroup("/api/projects/{projectId}/tasks", "Tasks");
 
         group.MapGet("/", List).ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapPost("/", Create)

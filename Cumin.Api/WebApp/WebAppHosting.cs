@@ -1,5 +1,5 @@
 using System.IO.Compression;
-using Cumin.Api.Common;
+using Cumin.Api.Http;
 using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;

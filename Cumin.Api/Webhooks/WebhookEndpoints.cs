@@ -1,6 +1,6 @@
 using System.Security.Claims;
-using Cumin.Api.Common;
-using Cumin.Common;
+using Cumin.Api.Http;
+using Cumin.Primitives;
 using Cumin.Projects;
 using Cumin.Webhooks;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,10 +18,8 @@ public static class WebhookEndpoints
 {
     public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/projects/{projectId}/webhooks").WithTags("Webhooks").RequireAuthorization()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        var group = app.MapProjectGroup("/api/projects/{projectId}/webhooks", "Webhooks")
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapGet("/", List);
         group.MapPost("/", Create).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPatch("/{webhookId}", Update).ProducesValidationProblem();

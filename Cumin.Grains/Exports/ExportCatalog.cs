@@ -2,7 +2,6 @@ using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Cumin.Exports;
-using Cumin.Grains.Common;
 using Microsoft.Extensions.Options;
 using ExportStatus = Cumin.Exports.ExportStatus;
 

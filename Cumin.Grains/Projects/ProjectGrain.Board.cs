@@ -1,5 +1,4 @@
 using Cumin.Grains.Board;
-using Cumin.Grains.Common;
 using Cumin.Live;
 using Cumin.Projects;
 using Cumin.Tasks;

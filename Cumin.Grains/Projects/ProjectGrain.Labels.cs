@@ -1,4 +1,4 @@
-using Cumin.Grains.Common;
+using Cumin.Grains.Persistence;
 using Cumin.Labels;
 using Cumin.Live;
 using Cumin.Projects;

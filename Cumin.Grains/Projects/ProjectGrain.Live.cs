@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Cumin.Grains.Live;
+using Cumin.Grains.Notifications;
 using Cumin.Live;
 using Cumin.Notifications;
 using Cumin.Projects;
@@ -51,15 +52,8 @@ public sealed partial class ProjectGrain
         return Task.CompletedTask;
     }
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        // Hosts without the notifications stream provider (grain tests of other features) simply get no counts.
-        if (ServiceProvider.GetKeyedService<IStreamProvider>(NotificationStreams.Provider) is { } provider)
-        {
-            var stream = provider.GetStream<ProjectCountsMessage>(StreamId.Create(NotificationStreams.ProjectCountsNamespace, Id));
-            await stream.SubscribeAsync(OnCountsAsync);
-        }
-    }
+    public override Task OnActivateAsync(CancellationToken cancellationToken) =>
+        ServiceProvider.SubscribeToNotificationsAsync<ProjectCountsMessage>(NotificationStreams.ProjectCountsNamespace, Id, OnCountsAsync);
 
     /// <summary>
     /// The aggregator has stored new counts: watchers get them, in the feed's order, unless newer ones went out already.

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Cumin.Grains.Common;
+using Cumin.Grains.Persistence;
 using Cumin.Projects;
 using Cumin.Webhooks;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,5 @@
 using Cumin.Grains.Board;
-using Cumin.Grains.Common;
+using Cumin.Grains.Persistence;
 using Cumin.Grains.Tasks;
 using Cumin.Live;
 using Cumin.Projects;
@@ -17,7 +17,9 @@ namespace Cumin.Grains.Projects;
 /// (<see cref="Permissions"/>): non-members get NotFound (no existence leak), members below the needed role Forbidden.
 /// Task grains answer reads from a context (roles, labels) this grain handed them, and this grain tells each of them
 /// about every change before the change is acknowledged, so a removed member loses access at once. Every task write is
-/// decided and reported here (ProjectGrain.Board.cs), so the board is answered from memory.
+/// decided and reported here (ProjectGrain.Board.cs), so the board is answered from memory. Members are in
+/// ProjectGrain.Members.cs, the task grains' context in ProjectGrain.Context.cs, labels, the live feed and webhooks in
+/// theirs.
 /// </summary>
 public sealed partial class ProjectGrain(
     [PersistentState("project", StorageNames.Grains)] IPersistentState<ProjectState> state,
@@ -153,202 +155,6 @@ public sealed partial class ProjectGrain(
         return Reply<bool>.Ok(true);
     }
 
-    public Task<Reply<IReadOnlyList<Member>>> GetMembers(string callerId) =>
-        Task.FromResult(Permissions.Deny<IReadOnlyList<Member>>(RoleOrNull(callerId), ProjectAction.ViewMembers)
-            ?? Reply<IReadOnlyList<Member>>.Ok(state.State.Members.Select(m => m.ToMember()).ToList()));
-
-    public async Task<Reply<Member>> AddMember(string callerId, Member member)
-    {
-        if (Check(callerId, ProjectAction.AddMember) is { } denied)
-        {
-            return denied.As<Member>();
-        }
-
-        if (member.Role == ProjectRole.Owner)
-        {
-            return Reply<Member>.Fail(Outcome.Invalid, "a member's role is editor or viewer");
-        }
-
-        if (state.State.Members.Any(m => m.UserId == member.UserId))
-        {
-            return Reply<Member>.Fail(Outcome.Conflict, "this user is already a member");
-        }
-
-        if (state.State.Members.Count >= ProjectLimits.MembersMax)
-        {
-            return Reply<Member>.Limit($"a project has at most {ProjectLimits.MembersMax} members");
-        }
-
-        // The user's list of projects is a superset of their memberships (the project is the authority),
-        // so it is extended first: a failure after this leaves a harmless extra entry, never a hidden membership.
-        var joined = await GrainFactory.Of<IUserGrain>(member.UserId).JoinProject(Id);
-        if (!joined.IsOk)
-        {
-            return joined.As<Member>();
-        }
-
-        var now = timeProvider.GetUtcNow();
-        state.State.Members.Add(new MemberState
-        {
-            UserId = member.UserId,
-            Name = member.Name,
-            Email = member.Email,
-            Role = member.Role,
-            AddedAt = now,
-            AddedBy = callerId,
-        });
-        Touch(callerId);
-        await state.WriteOrDeactivateAsync(this);
-        Publish(ProjectEventTypes.MemberAdded, callerId, member);
-        await ContextChangedAsync();
-        return Reply<Member>.Ok(member);
-    }
-
-    public async Task<Reply<bool>> RemoveMember(string callerId, string userId)
-    {
-        var leaving = userId == callerId;
-        if (Check(callerId, leaving ? ProjectAction.LeaveProject : ProjectAction.RemoveMember) is { } denied)
-        {
-            return denied;
-        }
-
-        var member = state.State.Members.Find(m => m.UserId == userId);
-        if (member is null)
-        {
-            return NotFound<bool>("no such member");
-        }
-
-        if (member.Role == ProjectRole.Owner)
-        {
-            return Reply<bool>.Fail(Outcome.Conflict, leaving
-                ? "the owner cannot leave the project; delete it instead"
-                : "the owner cannot be removed");
-        }
-
-        state.State.Members.Remove(member);
-        Touch(callerId);
-        await state.WriteOrDeactivateAsync(this);
-        // Every host sends this to the group, the removed member's connections included, then drops them from it.
-        Publish(ProjectEventTypes.MemberRemoved, callerId, new MemberRemoved(userId));
-        await ContextChangedAsync();
-        await GrainFactory.Of<IUserGrain>(userId).LeaveProject(Id);
-        // Every reader already shows their tasks without them (the board, the task grains and "my tasks" read through
-        // the context); storage follows, one write per task.
-        await RepairAsync(board => board.Unassign(userId), callerId);
-        return Reply<bool>.Ok(true);
-    }
-
-    public Task<ProjectRole?> GetRole(string userId) => Task.FromResult(RoleOrNull(userId));
-
-    public async Task<ProjectContext?> GetContext(string callerId)
-    {
-        if (RoleOrNull(callerId) is null)
-        {
-            return null;
-        }
-
-        return await ContextAsync();
-    }
-
-    public async Task<ProjectContext?> WatchContext(string taskId, string callerId)
-    {
-        if (RoleOrNull(callerId) is null)
-        {
-            return null;
-        }
-
-        var context = await ContextAsync();
-        // The membership may have changed while the labels were read: answer from, and register against, the current one.
-        if (context.RoleOf(callerId) is null || _deleting)
-        {
-            return null;
-        }
-
-        _watchers.Add(taskId);
-        return context;
-    }
-
-    public Task UnwatchContext(string taskId)
-    {
-        _watchers.Remove(taskId);
-        return Task.CompletedTask;
-    }
-
-    /// <summary>
-    /// The next activation of this project will not know which task grains hold the context, so they must forget it
-    /// now. Should this activation end without running this (its silo crashed), a task grain still asks again after
-    /// <see cref="Tasks.TaskGrain.MembershipLease"/>, which is shorter than the time Orleans takes to declare a silo dead
-    /// and let the project activate elsewhere.
-    /// </summary>
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        // Not while the silo shuts down: its own task grains are going too, and the last silo can place none to tell
-        // them (each call would fail); task grains on other silos let their lease run out, as after a crash.
-        if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
-        {
-            await TellWatchers(null);
-        }
-
-        _watchers.Clear();
-        // The hosts subscribe again at once, to the next activation, and catch up from it.
-        _feed?.End();
-    }
-
-    /// <summary>The context as it is now; reads the labels first if this activation has not yet.</summary>
-    private async Task<ProjectContext> ContextAsync()
-    {
-        if (_context is { } known)
-        {
-            return known;
-        }
-
-        await Labels.LoadAsync();
-        return _context ??= ContextNow();
-    }
-
-    /// <summary>
-    /// A new context (members or labels changed): every watching task grain is told, in parallel, before the change that
-    /// caused it is acknowledged. The change is already stored, so a task grain that cannot be told is logged, not
-    /// retried: it asks again within <see cref="Tasks.TaskGrain.MembershipLease"/> anyway.
-    /// </summary>
-    private async Task ContextChangedAsync()
-    {
-        _context = null;
-        if (_watchers.Count > 0 || _board is not null)
-        {
-            await TellWatchers(await ContextAsync());
-        }
-    }
-
-    private async Task TellWatchers(ProjectContext? context)
-    {
-        if (context is null)
-        {
-            _context = null;
-        }
-
-        if (_watchers.Count == 0)
-        {
-            return;
-        }
-
-        await Parallel.ForEachAsync(_watchers.ToList(), FanOut, async (taskId, _) =>
-        {
-            try
-            {
-                await TaskGrain(taskId).ContextChanged(context);
-            }
-            catch (Exception exception)
-            {
-                LogWatcherNotTold(logger, exception, Id, taskId);
-            }
-        });
-    }
-
-    private ProjectContext ContextNow() => new(
-        state.State.Members.ToDictionary(m => m.UserId, m => m.Role, StringComparer.Ordinal),
-        Labels.State.Labels.Select(l => l.Id).ToHashSet(StringComparer.Ordinal));
-
     private void Touch(string actorId)
     {
         state.State.UpdatedAt = timeProvider.GetUtcNow();
@@ -358,9 +164,6 @@ public sealed partial class ProjectGrain(
     private ITaskGrain TaskGrain(string taskId) => GrainFactory.Of<ITaskGrain>(ITaskGrain.KeyOf(Id, taskId));
 
     private static ParallelOptions FanOut => new() { MaxDegreeOfParallelism = FanOutParallelism, TaskScheduler = TaskScheduler.Current };
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Project {ProjectId} could not tell task {TaskId} that its context changed")]
-    private static partial void LogWatcherNotTold(ILogger logger, Exception exception, string projectId, string taskId);
 
     /// <summary>The caller's role; for a project that does not exist nothing is kept, not even this activation.</summary>
     private ProjectRole? RoleOrNull(string userId)

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Amazon.Runtime;
 using Amazon.SQS;
 using Amazon.SQS.Model;
+using Cumin.Lambdas.Queues;
 using Cumin.ServiceDefaults;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -44,7 +45,7 @@ public sealed partial class CountsNotifier(IAmazonSQS sqs, IOptions<CountsNotifi
         try
         {
             // Never created here: the silos that read the queue create it locally, the template in AWS.
-            _queueUrl ??= (await sqs.GetQueueUrlAsync(new GetQueueUrlRequest { QueueName = _queueName }, cancellationToken)).QueueUrl;
+            _queueUrl ??= await sqs.LookUpQueueUrlAsync(_queueName, cancellationToken);
             var refused = 0;
             foreach (var chunk in bodies.Chunk(BatchLimit))
             {

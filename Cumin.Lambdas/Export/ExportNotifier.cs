@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Amazon.SQS;
 using Amazon.SQS.Model;
+using Cumin.Lambdas.Queues;
 using Cumin.ServiceDefaults;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +18,8 @@ public sealed class ExportNotifier(IAmazonSQS sqs, IOptions<ExporterOptions> opt
 
     public async Task SendAsync(ExportNotificationMessage message, CancellationToken cancellationToken)
     {
-        _queueUrl ??= await QueueUrlAsync(cancellationToken);
+        // Locally the exporter may run before the silo that creates the queue.
+        _queueUrl ??= await sqs.LookUpOrCreateQueueUrlAsync(_options.QueueName, createMissing: _options.CreateMissing == true, cancellationToken);
         await sqs.SendMessageAsync(
             new SendMessageRequest
             {
@@ -27,18 +29,5 @@ public sealed class ExportNotifier(IAmazonSQS sqs, IOptions<ExporterOptions> opt
                     message with { TraceParent = CuminTelemetry.CurrentTraceParent() }, ExportJsonContext.Default.ExportNotificationMessage),
             },
             cancellationToken);
-    }
-
-    private async Task<string> QueueUrlAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (await sqs.GetQueueUrlAsync(new GetQueueUrlRequest { QueueName = _options.QueueName }, cancellationToken)).QueueUrl;
-        }
-        catch (QueueDoesNotExistException) when (_options.CreateMissing == true)
-        {
-            // Locally the exporter may run before the silo that creates the queue.
-            return (await sqs.CreateQueueAsync(new CreateQueueRequest { QueueName = _options.QueueName }, cancellationToken)).QueueUrl;
-        }
     }
 }

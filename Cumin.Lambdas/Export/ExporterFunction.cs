@@ -55,20 +55,9 @@ public sealed class ExporterFunction : IStreamEventFunction
     }
 
     /// <summary>The Lambda entry point: the DynamoDB Streams event in, <c>{"batchItemFailures":[…]}</c> out.</summary>
-    public async Task<Stream> HandleAsync(Stream input)
-    {
-        try
-        {
-            return await InvokeAsync(input, CancellationToken.None);
-        }
-        finally
-        {
-            LambdaTelemetry.Value.Flush();
-        }
-    }
+    public Task<Stream> HandleAsync(Stream input) => EntryPoint.InvokeAsync(InvokeAsync, input);
 
-    /// <summary>The function's telemetry in AWS (in the local runner, the runner's host has its own).</summary>
-    private static readonly Lazy<FunctionTelemetry> LambdaTelemetry = new(() => FunctionTelemetry.Start("cumin-exporter"));
+    private static readonly LambdaEntryPoint EntryPoint = new("cumin-exporter");
 
     public async Task<Stream> InvokeAsync(Stream payload, CancellationToken cancellationToken)
     {

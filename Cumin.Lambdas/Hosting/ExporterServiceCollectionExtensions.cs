@@ -34,9 +34,7 @@ public static class ExporterServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ExporterOptions>, ExporterOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        // The SDK finds endpoints (AWS_ENDPOINT_URL_DYNAMODB / _SQS), region and credentials by itself; S3 needs path style locally.
-        services.TryAddSingleton<IAmazonDynamoDB>(_ => new AmazonDynamoDBClient());
-        services.TryAddSingleton<IAmazonSQS>(_ => new AmazonSQSClient());
+        services.AddFunctionAwsClients();
         services.TryAddSingleton(_ => ExporterClients.S3(configuration));
         services.TryAddSingleton(sp => new ExportJobTable(sp.GetRequiredService<IAmazonDynamoDB>(), TableName(sp, TableNames.Jobs)));
         services.TryAddSingleton(sp => new ProjectTable(sp.GetRequiredService<IAmazonDynamoDB>(), TableName(sp, TableNames.Projects)));

@@ -16,6 +16,18 @@ namespace Cumin.Lambdas.Hosting;
 
 public static class LambdasServiceCollectionExtensions
 {
+    /// <summary>
+    /// The DynamoDB and SQS clients every function and the local runner use, unless registered already (tests do). The
+    /// SDK finds endpoints (<c>AWS_ENDPOINT_URL_DYNAMODB</c> / <c>_SQS</c>), region and credentials by itself; the
+    /// exporter's S3 client needs path style locally and has its own (<see cref="Export.ExporterClients"/>).
+    /// </summary>
+    public static IServiceCollection AddFunctionAwsClients(this IServiceCollection services)
+    {
+        services.TryAddSingleton<IAmazonDynamoDB>(_ => new AmazonDynamoDBClient());
+        services.TryAddSingleton<IAmazonSQS>(_ => new AmazonSQSClient());
+        return services;
+    }
+
     /// <summary>The Lambdas' PostgreSQL database (<c>ConnectionStrings:Postgres</c>) as a pooled EF Core context factory.</summary>
     public static IServiceCollection AddLambdasDatabase(this IServiceCollection services, IConfiguration configuration)
     {
@@ -67,8 +79,7 @@ public static class LambdasServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ProjectCountsStore>();
         services.AddOptions<CountsNotifierOptions>().Bind(configuration.GetSection(CountsNotifierOptions.SectionName));
-        // The SDK finds the endpoint (AWS_ENDPOINT_URL_SQS), region and credentials by itself.
-        services.TryAddSingleton<IAmazonSQS>(_ => new AmazonSQSClient());
+        services.AddFunctionAwsClients();
         services.TryAddSingleton<CountsNotifier>();
         services.TryAddSingleton<AggregatorFunction>();
         return services;

@@ -44,9 +44,7 @@ public static class WebhookServiceCollectionExtensions
         services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        // The SDK finds endpoints (AWS_ENDPOINT_URL_DYNAMODB / _SQS), region and credentials by itself.
-        services.TryAddSingleton<IAmazonDynamoDB>(_ => new AmazonDynamoDBClient());
-        services.TryAddSingleton<IAmazonSQS>(_ => new AmazonSQSClient());
+        services.AddFunctionAwsClients();
         services.TryAddSingleton(sp => new WebhookTable(
             sp.GetRequiredService<IAmazonDynamoDB>(), sp.GetRequiredService<IOptions<TableOptions>>().Value.NameOf(TableNames.Webhooks)));
         services.TryAddSingleton<WebhookOutbox>();

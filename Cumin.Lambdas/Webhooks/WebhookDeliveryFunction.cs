@@ -67,19 +67,9 @@ public sealed partial class WebhookDeliveryFunction : IStreamEventFunction
     }
 
     /// <summary>The Lambda entry point: the SQS event in, <c>{"batchItemFailures":[{"itemIdentifier":"&lt;messageId&gt;"}]}</c> out.</summary>
-    public async Task<Stream> HandleAsync(Stream input)
-    {
-        try
-        {
-            return await InvokeAsync(input, CancellationToken.None);
-        }
-        finally
-        {
-            LambdaTelemetry.Value.Flush();
-        }
-    }
+    public Task<Stream> HandleAsync(Stream input) => EntryPoint.InvokeAsync(InvokeAsync, input);
 
-    private static readonly Lazy<FunctionTelemetry> LambdaTelemetry = new(() => FunctionTelemetry.Start("cumin-webhook-deliverer"));
+    private static readonly LambdaEntryPoint EntryPoint = new("cumin-webhook-deliverer");
 
     public async Task<Stream> InvokeAsync(Stream payload, CancellationToken cancellationToken)
     {
@@ -101,7 +91,7 @@ public sealed partial class WebhookDeliveryFunction : IStreamEventFunction
             await lanes.WaitAsync(cancellationToken);
             try
             {
-                await HandleAsync(record, cancellationToken);
+                await DeliverAsync(record, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -120,7 +110,7 @@ public sealed partial class WebhookDeliveryFunction : IStreamEventFunction
         return new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(new StreamsEventResponse { BatchItemFailures = failed }, StreamsJsonContext.Default.StreamsEventResponse));
     }
 
-    private async Task HandleAsync(SqsRecord record, CancellationToken cancellationToken)
+    private async Task DeliverAsync(SqsRecord record, CancellationToken cancellationToken)
     {
         WebhookDeliveryMessage? message;
         try

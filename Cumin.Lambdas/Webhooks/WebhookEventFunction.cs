@@ -52,19 +52,9 @@ public sealed partial class WebhookEventFunction : IStreamEventFunction
     }
 
     /// <summary>The Lambda entry point: the DynamoDB Streams event in, <c>{"batchItemFailures":[]}</c> out.</summary>
-    public async Task<Stream> HandleAsync(Stream input)
-    {
-        try
-        {
-            return await InvokeAsync(input, CancellationToken.None);
-        }
-        finally
-        {
-            LambdaTelemetry.Value.Flush();
-        }
-    }
+    public Task<Stream> HandleAsync(Stream input) => EntryPoint.InvokeAsync(InvokeAsync, input);
 
-    private static readonly Lazy<FunctionTelemetry> LambdaTelemetry = new(() => FunctionTelemetry.Start("cumin-webhook-events"));
+    private static readonly LambdaEntryPoint EntryPoint = new("cumin-webhook-events");
 
     public async Task<Stream> InvokeAsync(Stream payload, CancellationToken cancellationToken)
     {

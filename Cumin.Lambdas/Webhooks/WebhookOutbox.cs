@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Amazon.SQS;
 using Amazon.SQS.Model;
+using Cumin.Lambdas.Queues;
 using Cumin.Webhooks;
 using Microsoft.Extensions.Options;
 
@@ -45,16 +46,9 @@ public sealed class WebhookOutbox(IAmazonSQS sqs, IOptions<WebhookOptions> optio
 
     public static string Serialize(WebhookDeliveryMessage message) => JsonSerializer.Serialize(message, WebhookJsonContext.Default.WebhookDeliveryMessage);
 
-    private async Task<string> QueueUrlAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (await sqs.GetQueueUrlAsync(new GetQueueUrlRequest { QueueName = options.Value.QueueName }, cancellationToken)).QueueUrl;
-        }
-        catch (QueueDoesNotExistException) when (options.Value.CreateQueue
-                                                  ?? (sqs.Config.ServiceURL is not null || Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_SQS") is not null))
-        {
-            return (await sqs.CreateQueueAsync(new CreateQueueRequest { QueueName = options.Value.QueueName }, cancellationToken)).QueueUrl;
-        }
-    }
+    private Task<string> QueueUrlAsync(CancellationToken cancellationToken) =>
+        sqs.LookUpOrCreateQueueUrlAsync(
+            options.Value.QueueName,
+            createMissing: options.Value.CreateQueue ?? (sqs.Config.ServiceURL is not null || Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_SQS") is not null),
+            cancellationToken);
 }

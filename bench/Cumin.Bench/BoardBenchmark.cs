@@ -115,7 +115,7 @@ internal static class BoardBenchmark
         // -- a flood of 404s leaves nothing behind: the owner's next member change is as quick as before it.
         var quietChange = await MemberChangeAsync(http, owner, projectId);
         var stranger = await SignUpAsync(http, "Stranger");
-        var ids = new Cumin.Common.SortableId(TimeProvider.System);
+        var ids = new Cumin.Primitives.SortableId(TimeProvider.System);
         var notFound = 0L;
         var flood = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, 32).Select(async worker =>
@@ -335,7 +335,7 @@ internal static class BoardBenchmark
         {
             var users = Enumerable.Range(0, 20).Select(i => $"01JUSER{i:D19}").ToList();
             var labels = Enumerable.Range(0, 10).Select(i => $"01JLABEL{i:D18}").ToList();
-            var ids = new Cumin.Common.SortableId(TimeProvider.System);
+            var ids = new Cumin.Primitives.SortableId(TimeProvider.System);
             var before = GC.GetTotalMemory(forceFullCollection: true);
             var board = new TaskBoard();
             for (var i = 0; i < count; i++)

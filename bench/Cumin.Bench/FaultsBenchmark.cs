@@ -10,9 +10,9 @@ namespace Cumin.Bench;
 /// Each case stops something for real, starts it again, classifies every answer and checks every acknowledged write and
 /// the counts afterwards, and prints what it measured.
 /// </summary>
-internal static class FaultsBenchmark
+internal static partial class FaultsBenchmark
 {
-    private static readonly string[] Cases = ["dynamodb", "postgres", "fauxqs", "runner"];
+    private static readonly string[] Cases = ["dynamodb", "postgres", "fauxqs", "runner", "silo-kill", "rolling", "api-kill"];
 
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(10);
 
@@ -29,6 +29,9 @@ internal static class FaultsBenchmark
                 "postgres" => await DependencyAsync(api, "PostgreSQL", "postgres", requireOnlyOk: true),
                 "fauxqs" => await FauxqsAsync(api),
                 "runner" => await RunnerAsync(api),
+                "silo-kill" => await SiloKillAsync(api),
+                "rolling" => await RollingRestartAsync(api),
+                "api-kill" => await ApiKillAsync(api),
                 _ => throw new ArgumentException($"Unknown case {name}. Known: {string.Join(", ", Cases)}."),
             };
             failed += holds ? 0 : 1;
@@ -225,14 +228,15 @@ internal static class FaultsBenchmark
     }
 
     /// <summary>scripts/bench.sh's stack verbs (stop, start, kill a server or the runner of this run).</summary>
-    private static async Task Stack(string verb, string part)
+    private static async Task Stack(string verb, string part, int? which = null)
     {
         var script = Environment.GetEnvironmentVariable("CUMIN_BENCH_CONTROL") ?? throw new InvalidOperationException("CUMIN_BENCH_CONTROL is not set: run make bench BENCH=faults");
-        using var process = Process.Start(new ProcessStartInfo("bash", [script, verb, part]) { UseShellExecute = false })!;
+        string[] arguments = which is null ? [script, verb, part] : [script, verb, part, which.Value.ToString(CultureInfo.InvariantCulture)];
+        using var process = Process.Start(new ProcessStartInfo("bash", arguments) { UseShellExecute = false })!;
         await process.WaitForExitAsync();
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"{script} {verb} {part} exited with {process.ExitCode}");
+            throw new InvalidOperationException($"{string.Join(' ', arguments)} exited with {process.ExitCode}");
         }
     }
 

@@ -8,7 +8,7 @@ using Cumin.Bench;
 //   export                                                                 POST to SignalR notification, exporter memory (1k/10k/100k)
 //   board [--tasks 1000] [--movers 16] [--seconds 10] [--loads 50]         board load, list throughput, moves vs PATCHes, storage calls per move, 404 flood, 1,000 projects, memory per task
 //   dynamodb-proxy PORT TARGET                                             the request-counting DynamoDB forwarder the board benchmark puts before the silo
-//   faults [dynamodb|postgres|fauxqs|runner ...]                        outages under a mixed load: answers classified, writes and counts checked
+//   faults [dynamodb|postgres|fauxqs|runner|silo-kill|rolling|api-kill ...]  outages, a silo or an API killed, a rolling restart, under a mixed load: answers classified, writes and counts checked
 //   login [--rounds 15]                                                    a login's password check at 100,000 and 210,000 iterations, and through the API
 //   live [--hub-changes 200] [--watchers 200] [--projects 50] [--webhook-changes 200] [--webhook-projects 10]   hub: PATCH response to every watcher, CPU per watcher; webhook delivery lag
 // One class per benchmark; add a case here to add one.

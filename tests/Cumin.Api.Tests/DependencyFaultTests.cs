@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Cumin.Api.Http;
 using Cumin.Testing;
 
 namespace Cumin.Api.Tests;
@@ -28,6 +29,16 @@ public sealed class DynamoDBFaultFixture : ApiFixture
 /// <summary>DynamoDB going away and coming back: 503s while it is gone, nothing acknowledged lost, service resumes.</summary>
 public sealed class DependencyFaultTests(DynamoDBFaultFixture fixture) : IClassFixture<DynamoDBFaultFixture>
 {
+    /// <summary>Issue 15's rolling restart: a silo handing its grains over made calls expire, and each was a 500.</summary>
+    [Fact]
+    public void A_grain_call_that_expired_before_placement_is_a_503_not_a_500()
+    {
+        var expired = new OperationCanceledException("Message expired before placement could complete for grain project/p1.");
+        var (status, _, _) = ApiExceptionHandler.Classify(new AggregateException(expired));
+        Assert.Equal(503, status);
+        Assert.Equal(500, ApiExceptionHandler.Classify(new InvalidOperationException("a bug")).Status);
+    }
+
     [Fact]
     public async Task DynamoDB_down_gives_503_with_retry_after_and_loses_no_acknowledged_write()
     {

@@ -187,7 +187,7 @@ public sealed class ExportTests(ApiFixture fixture)
 
         // The race the API cannot see: the project goes after the job was accepted. The job is created as the
         // owner's grain creates it, for the project that is now gone.
-        var exportId = Cumin.Common.SortableId.Shared.Next();
+        var exportId = Cumin.Primitives.SortableId.Shared.Next();
         var grains = fixture.Api.Services.GetRequiredService<IGrainFactory>();
         var created = await grains.GetGrain<IExportJobGrain>(IExportJobGrain.KeyOf(owner.Id, exportId)).Create(projectId);
         Assert.True(created.IsOk);

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using Cumin.Api.Common;
+using Cumin.Api.Http;
 using Cumin.Orleans.DynamoDB;
 using Cumin.Projects;
 using Cumin.Tasks;

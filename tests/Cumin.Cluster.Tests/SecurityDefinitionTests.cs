@@ -107,9 +107,11 @@ public sealed partial class SecurityDefinitionTests
     {
         var script = File.ReadAllText(Repository.PathOf("scripts", "cluster.sh"));
         Assert.Contains("Cumin__ForwardedHeaders__KnownProxies__0=127.0.0.1", script, StringComparison.Ordinal);
-        // It renders compose's template, listening on loopback only.
-        Assert.Contains($"text=\"$(<\"$STACK_ROOT/{NginxTemplate.RelativePath}\")\"", script, StringComparison.Ordinal);
-        Assert.Contains("[CUMIN_NGINX_LISTEN]=\"127.0.0.1:", script, StringComparison.Ordinal);
+        // It renders compose's template (scripts/nginx.sh, shared with the faults benchmark), listening on loopback only.
+        var nginx = File.ReadAllText(Repository.PathOf("scripts", "nginx.sh"));
+        Assert.Contains("source \"$(dirname \"$0\")/nginx.sh\"", script, StringComparison.Ordinal);
+        Assert.Contains($"text=\"$(<\"$STACK_ROOT/{NginxTemplate.RelativePath}\")\"", nginx, StringComparison.Ordinal);
+        Assert.Contains("[CUMIN_NGINX_LISTEN]=\"127.0.0.1:", nginx, StringComparison.Ordinal);
         Assert.Contains("listen ${CUMIN_NGINX_LISTEN};", NginxTemplate.Text, StringComparison.Ordinal);
         Assert.Contains("proxy_set_header X-Forwarded-For $remote_addr;", NginxTemplate.Text, StringComparison.Ordinal);
     }

@@ -1,5 +1,5 @@
 using Amazon.DynamoDBv2.Model;
-using Cumin.Common;
+using Cumin.Primitives;
 using Cumin.Projects;
 using Cumin.Tasks;
 using Cumin.Testing;

@@ -1,6 +1,6 @@
 using Amazon.DynamoDBv2.Model;
-using Cumin.Common;
 using Cumin.Exports;
+using Cumin.Primitives;
 using Cumin.Users;
 
 namespace Cumin.Grains.Tests;

@@ -1,6 +1,6 @@
 using Amazon.DynamoDBv2.Model;
-using Cumin.Common;
 using Cumin.Labels;
+using Cumin.Primitives;
 using Cumin.Projects;
 using Cumin.Tasks;
 using Cumin.Testing;

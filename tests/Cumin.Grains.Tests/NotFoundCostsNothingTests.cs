@@ -1,6 +1,6 @@
-using Cumin.Common;
 using Cumin.Exports;
 using Cumin.Grains.Projects;
+using Cumin.Primitives;
 using Cumin.Projects;
 using Cumin.Tasks;
 using Orleans.Runtime;

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Cumin.Common;
 using Cumin.Exports;
 using Cumin.Orleans.DynamoDB;
+using Cumin.Primitives;
 using Cumin.Projects;
 using Cumin.Tasks;
 

@@ -1,4 +1,4 @@
-using Cumin.Common;
+using Cumin.Primitives;
 using Cumin.Projects;
 using Cumin.Tasks;
 using Cumin.Users;

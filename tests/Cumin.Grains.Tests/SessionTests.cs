@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using Amazon.DynamoDBv2.Model;
-using Cumin.Common;
 using Cumin.Grains.Users;
+using Cumin.Primitives;
 using Cumin.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,5 @@
-using Cumin.Common;
 using Cumin.Grains.Tasks;
+using Cumin.Primitives;
 using Cumin.Projects;
 using Cumin.Tasks;
 using Cumin.Users;

@@ -1,4 +1,4 @@
-using Cumin.Common;
+using Cumin.Primitives;
 using Cumin.Users;
 
 namespace Cumin.Grains.Tests;

@@ -120,6 +120,29 @@ public sealed class MixedLoad : IDisposable
         }
     }
 
+    /// <summary>
+    /// Until <paramref name="stop"/>: reads every task the load knows, <paramref name="parallel"/> at a time, again and
+    /// again (answers of kind <c>sweep</c>), so that after a fault every task, wherever its grain was, is asked for.
+    /// </summary>
+    public async Task SweepAsync(CancellationToken stop, int parallel = 4)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            await Parallel.ForEachAsync(
+                _tasks.Keys.ToList(),
+                new ParallelOptions { MaxDegreeOfParallelism = parallel },
+                async (taskId, _) => await SendAsync("sweep", () => _http.GetAsync($"/api/projects/{ProjectId}/tasks/{taskId}"), null));
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), stop);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
     private async Task SendAsync(string kind, Func<Task<HttpResponseMessage>> send, Action<JsonElement>? acknowledge)
     {
         var started = Now;

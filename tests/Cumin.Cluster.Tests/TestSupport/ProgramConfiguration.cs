@@ -1,7 +1,7 @@
 using System.Reflection;
 using Cumin.Api;
 using Cumin.Api.Auth;
-using Cumin.Api.Common;
+using Cumin.Api.Http;
 using Cumin.Clustering;
 using Cumin.Grains.Users;
 using Cumin.Lambdas.Export;

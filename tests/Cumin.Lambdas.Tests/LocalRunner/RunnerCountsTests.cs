@@ -37,12 +37,7 @@ public sealed class RunnerFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_runner is not null)
-        {
-            await _runner.StopAsync();
-            _runner.Dispose();
-        }
-
+        await RunnerHost.StopAsync(_runner);
         await Counts.DisposeAsync();
         DynamoDb.Dispose();
     }

@@ -1,7 +1,10 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
 using Cumin.Lambdas.Aggregation;
 using Cumin.Lambdas.Hosting;
 using Cumin.Lambdas.LocalRunner;
 using Cumin.Lambdas.LocalRunner.DynamoDbStreams;
+using Cumin.Lambdas.Streams;
 using Cumin.Lambdas.Tests.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,4 +46,48 @@ public static class RunnerHost
         registerMore?.Invoke(runner);
         return builder.Build();
     }
+
+    /// <summary>
+    /// The runner as <see cref="Build"/> makes it, started, with <paramref name="function"/> also fed from table
+    /// <paramref name="table"/> (<paramref name="parallelizationFactor"/> keys of a shard at once).
+    /// </summary>
+    public static async Task<IHost> StartWithAsync<TFunction>(
+        string connectionString,
+        string prefix,
+        RecordingLoggerProvider logs,
+        TFunction function,
+        string table,
+        int parallelizationFactor = 1,
+        IReadOnlyDictionary<string, string?>? settings = null)
+        where TFunction : class, IStreamEventFunction
+    {
+        var runner = Build(connectionString, prefix, logs, builder =>
+        {
+            builder.Services.AddSingleton(function);
+            builder.AddStreamEventSource<TFunction>(table, parallelizationFactor: parallelizationFactor);
+        }, settings);
+        await runner.StartAsync();
+        return runner;
+    }
+
+    /// <summary>Stops and disposes a runner a fixture started, if it got that far.</summary>
+    public static async Task StopAsync(IHost? runner)
+    {
+        if (runner is not null)
+        {
+            await runner.StopAsync();
+            runner.Dispose();
+        }
+    }
+
+    /// <summary>A table whose stream (new images) feeds a test's function: key <c>pk</c>, and <c>sk</c> when <paramref name="sortKey"/>.</summary>
+    public static Task CreateStreamTableAsync(IAmazonDynamoDB dynamoDb, string tableName, bool sortKey = false) =>
+        dynamoDb.CreateTableAsync(new CreateTableRequest
+        {
+            TableName = tableName,
+            AttributeDefinitions = sortKey ? [new("pk", ScalarAttributeType.S), new("sk", ScalarAttributeType.S)] : [new("pk", ScalarAttributeType.S)],
+            KeySchema = sortKey ? [new("pk", KeyType.HASH), new("sk", KeyType.RANGE)] : [new("pk", KeyType.HASH)],
+            BillingMode = BillingMode.PAY_PER_REQUEST,
+            StreamSpecification = new StreamSpecification { StreamEnabled = true, StreamViewType = StreamViewType.NEW_IMAGE },
+        });
 }

@@ -58,31 +58,16 @@ public sealed class RunnerParallelizationTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await _dynamoDb.CreateTableAsync(new CreateTableRequest
-        {
-            TableName = _prefix + Table,
-            AttributeDefinitions = [new("pk", ScalarAttributeType.S), new("sk", ScalarAttributeType.S)],
-            KeySchema = [new("pk", KeyType.HASH), new("sk", KeyType.RANGE)],
-            BillingMode = BillingMode.PAY_PER_REQUEST,
-            StreamSpecification = new StreamSpecification { StreamEnabled = true, StreamViewType = StreamViewType.NEW_IMAGE },
-        });
-        _runner = RunnerHost.Build(await LocalStack.CreateDatabaseAsync("fair"), _prefix, new RecordingLoggerProvider(), runner =>
-        {
-            runner.Services.AddSingleton(_function);
-            runner.AddStreamEventSource<GatedFunction>(Table, parallelizationFactor: EventSourceRunnerBuilder.ExporterParallelizationFactor);
-        });
-        await _runner.StartAsync();
+        await RunnerHost.CreateStreamTableAsync(_dynamoDb, _prefix + Table, sortKey: true);
+        _runner = await RunnerHost.StartWithAsync(
+            await LocalStack.CreateDatabaseAsync("fair"), _prefix, new RecordingLoggerProvider(), _function, Table,
+            parallelizationFactor: EventSourceRunnerBuilder.ExporterParallelizationFactor);
     }
 
     public async Task DisposeAsync()
     {
         _function.Gate.TrySetResult();
-        if (_runner is not null)
-        {
-            await _runner.StopAsync();
-            _runner.Dispose();
-        }
-
+        await RunnerHost.StopAsync(_runner);
         _dynamoDb.Dispose();
     }
 

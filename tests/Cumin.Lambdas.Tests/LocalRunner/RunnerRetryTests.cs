@@ -68,34 +68,16 @@ public sealed class RetryFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await DynamoDb.CreateTableAsync(new CreateTableRequest
-        {
-            TableName = Prefix + FlakyTable,
-            AttributeDefinitions = [new("pk", ScalarAttributeType.S)],
-            KeySchema = [new("pk", KeyType.HASH)],
-            BillingMode = BillingMode.PAY_PER_REQUEST,
-            StreamSpecification = new StreamSpecification { StreamEnabled = true, StreamViewType = StreamViewType.NEW_IMAGE },
-        });
-        var connectionString = await LocalStack.CreateDatabaseAsync("retry");
-        // A second function/table pair is one registration line; MaximumRetryAttempts 2 = three attempts in all.
-        _runner = RunnerHost.Build(connectionString, Prefix, Logs,
-            runner =>
-            {
-                runner.Services.AddSingleton(Function);
-                runner.AddStreamEventSource<FlakyFunction>(FlakyTable);
-            },
-            new Dictionary<string, string?> { ["Cumin:Runner:MaximumRetryAttempts"] = "2" });
-        await _runner.StartAsync();
+        await RunnerHost.CreateStreamTableAsync(DynamoDb, Prefix + FlakyTable);
+        // MaximumRetryAttempts 2 = three attempts in all.
+        _runner = await RunnerHost.StartWithAsync(
+            await LocalStack.CreateDatabaseAsync("retry"), Prefix, Logs, Function, FlakyTable,
+            settings: new Dictionary<string, string?> { ["Cumin:Runner:MaximumRetryAttempts"] = "2" });
     }
 
     public async Task DisposeAsync()
     {
-        if (_runner is not null)
-        {
-            await _runner.StopAsync();
-            _runner.Dispose();
-        }
-
+        await RunnerHost.StopAsync(_runner);
         DynamoDb.Dispose();
     }
 }

@@ -1,4 +1,4 @@
-namespace Cumin.Common;
+namespace Cumin.Primitives;
 
 /// <summary>The grain-storage name shared by the grains and the silo that registers the provider under it.</summary>
 public static class StorageNames

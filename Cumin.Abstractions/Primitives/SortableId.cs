@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Cumin.Common;
+namespace Cumin.Primitives;
 
 /// <summary>
 /// Time-ordered, unique, opaque ids (ULID layout: 48-bit milliseconds then 80 random bits, Crockford base32,

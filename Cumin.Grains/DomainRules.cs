@@ -4,7 +4,7 @@ using Cumin.Projects;
 using Cumin.Tasks;
 using Cumin.Users;
 
-namespace Cumin.Grains.Common;
+namespace Cumin.Grains;
 
 /// <summary>
 /// The bounds of API.md, checked again inside the grains so that no caller (API, test, future client)

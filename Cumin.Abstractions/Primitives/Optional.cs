@@ -1,4 +1,4 @@
-namespace Cumin.Common;
+namespace Cumin.Primitives;
 
 /// <summary>
 /// A member of a partial update that may be left out (<see cref="IsSet"/> false: unchanged) or given, where a given

@@ -1,4 +1,4 @@
-namespace Cumin.Grains.Common;
+namespace Cumin.Grains.Persistence;
 
 internal static class PersistentStateExtensions
 {

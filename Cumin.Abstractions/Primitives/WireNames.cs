@@ -4,7 +4,7 @@ using Cumin.Exports;
 using Cumin.Projects;
 using Cumin.Tasks;
 
-namespace Cumin.Common;
+namespace Cumin.Primitives;
 
 /// <summary>
 /// The wire name of every value of Cumin's enumerations, taken from Cumin.Contracts' lists (the one place they are

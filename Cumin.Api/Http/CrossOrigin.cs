@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
-namespace Cumin.Api.Common;
+namespace Cumin.Api.Http;
 
 /// <summary>
 /// Configuration section <c>Cumin:Cors</c>: the origins (scheme, host and port, e.g. <c>https://app.example.com</c>) of

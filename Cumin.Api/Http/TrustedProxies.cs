@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
 
-namespace Cumin.Api.Common;
+namespace Cumin.Api.Http;
 
 /// <summary>
 /// Configuration section <c>Cumin:ForwardedHeaders</c>: which peers may say who the client is (<c>X-Forwarded-For</c>,

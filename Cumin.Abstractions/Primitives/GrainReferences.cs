@@ -1,4 +1,4 @@
-namespace Cumin.Common;
+namespace Cumin.Primitives;
 
 /// <summary>
 /// String-keyed grain references without Orleans' per-call reflection. <c>IGrainFactory.GetGrain&lt;T&gt;(string)</c>

@@ -5,7 +5,7 @@ using Orleans.Runtime.Messaging;
 using Orleans.Serialization;
 using Orleans.Storage;
 
-namespace Cumin.Api.Common;
+namespace Cumin.Api.Http;
 
 /// <summary>
 /// Every exception leaves as problem+json: unreadable requests as 4xx with what was wrong, a dependency that is down
@@ -95,7 +95,11 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         return false;
     }
 
-    /// <summary>True when the cause is something outside this process not answering, so a retry may succeed.</summary>
+    /// <summary>
+    /// True when the cause is something outside this process not answering, so a retry may succeed. A cancelled call
+    /// is one: Orleans cancels a message that expired before the cluster could place its grain (a silo was handing
+    /// its grains over), and every route's work is calls to grains, DynamoDB or PostgreSQL.
+    /// </summary>
     private static bool IsDependencyDown(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
@@ -104,7 +108,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             {
                 case SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException
                     or InconsistentStateException or TimeoutException or System.Net.Http.HttpRequestException
-                    or System.Net.Sockets.SocketException or Npgsql.NpgsqlException
+                    or System.Net.Sockets.SocketException or Npgsql.NpgsqlException or OperationCanceledException
                     or Cumin.Orleans.DynamoDB.DynamoDBStorageException:
                     return true;
             }

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Cumin.Common;
+using Cumin.Primitives;
 
-namespace Cumin.Api.Common;
+namespace Cumin.Api.Http;
 
 internal static class JsonSetup
 {

@@ -1,7 +1,7 @@
-using Cumin.Common;
+using Cumin.Primitives;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace Cumin.Api.Common;
+namespace Cumin.Api.Http;
 
 /// <summary>Turns a grain's <see cref="Outcome"/> into the problem+json answer API.md gives for it.</summary>
 internal static class Problems

@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
-using Cumin.Common;
+using Cumin.Primitives;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
-namespace Cumin.Api.Common;
+namespace Cumin.Api.Http;
 
 /// <summary>
 /// Describes in the OpenAPI document what JsonSetup's own converters write, which the generator cannot see: enums as

@@ -1,6 +1,6 @@
 using System.Security.Claims;
 
-namespace Cumin.Api.Common;
+namespace Cumin.Api.Http;
 
 internal static class Caller
 {

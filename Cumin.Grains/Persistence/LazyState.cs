@@ -1,6 +1,6 @@
 using Orleans.Storage;
 
-namespace Cumin.Grains.Common;
+namespace Cumin.Grains.Persistence;
 
 /// <summary>
 /// A grain state read on first use rather than on activation: through the same storage provider as

@@ -1,6 +1,6 @@
-using Cumin.Common;
+using Cumin.Primitives;
 
-namespace Cumin.Api.Common;
+namespace Cumin.Api.Http;
 
 /// <summary>
 /// Route ids (<c>{projectId}</c>, <c>{taskId}</c>, ...) are opaque but never contain '/' or other characters that could

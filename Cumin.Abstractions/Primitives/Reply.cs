@@ -1,4 +1,4 @@
-namespace Cumin.Common;
+namespace Cumin.Primitives;
 
 /// <summary>How a grain call ended. Expected failures travel as values, not exceptions (cheaper, and exact for HTTP).</summary>
 public enum Outcome

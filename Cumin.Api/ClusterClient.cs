@@ -1,4 +1,4 @@
-namespace Cumin.Api.Common;
+namespace Cumin.Api;
 
 /// <summary>Configuration section <c>Cumin:Orleans</c> as the API (an Orleans client) reads it.</summary>
 public sealed class ClusterClientOptions
