@@ -17,8 +17,6 @@ internal static partial class LiveBenchmark
     /// <summary>A hub connection's cap per user and API instance is 20 (API.md): the watchers are spread over this many users.</summary>
     private const int WatcherUsers = 20;
 
-    private sealed record Watcher(LiveClient Client, int Instance);
-
     /// <summary>One change: the version it makes, when its PATCH was answered and, per watcher, when its event arrived.</summary>
     private sealed class Change(int version, int watchers, int waiting)
     {
@@ -70,8 +68,8 @@ internal static partial class LiveBenchmark
         }
 
         // Each project's watchers are members, each of them a different user where there are enough.
-        var memberOf = new Dictionary<(int Project, int User), bool>();
-        var clients = new List<Watcher>();
+        var members = new HashSet<(int Project, int User)>();
+        var clients = new List<LiveClient>();
         var projectOfWatcher = new int[watchers];
         Change?[] current = new Change?[projects];
         for (var w = 0; w < watchers; w++)
@@ -80,7 +78,7 @@ internal static partial class LiveBenchmark
             var p = w % projects;
             var k = w / projects;
             var u = (p + (k * 11)) % users.Count;
-            if (memberOf.TryAdd((p, u), true))
+            if (members.Add((p, u)))
             {
                 using var add = new HttpRequestMessage(HttpMethod.Post, $"/api/projects/{board[p].ProjectId}/members")
                 {
@@ -95,7 +93,7 @@ internal static partial class LiveBenchmark
             var instance = k % apis.Count;
             var client = await LiveClient.ConnectAsync(apis[instance], users[u].Token, e => Arrive(current, board, index, p, e));
             await client.WatchAsync(board[p].ProjectId);
-            clients.Add(new Watcher(client, instance));
+            clients.Add(client);
         }
 
         try
@@ -109,9 +107,9 @@ internal static partial class LiveBenchmark
             var timed = await RoundsAsync(http, owner, board, known, current, projectOfWatcher, watchers, rounds);
             var withWatchers = CpuNanoseconds(serverPids) - before;
 
-            foreach (var watcher in clients)
+            foreach (var client in clients)
             {
-                await watcher.Client.DisposeAsync();
+                await client.DisposeAsync();
             }
 
             clients.Clear();
@@ -137,9 +135,9 @@ internal static partial class LiveBenchmark
         }
         finally
         {
-            foreach (var watcher in clients)
+            foreach (var client in clients)
             {
-                await watcher.Client.DisposeAsync();
+                await client.DisposeAsync();
             }
         }
     }
