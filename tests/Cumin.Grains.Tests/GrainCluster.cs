@@ -3,7 +3,6 @@ using Cumin.Silo;
 using Cumin.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using Orleans.Runtime;
 using Orleans.TestingHost;
 
@@ -19,7 +18,7 @@ public sealed class GrainCluster : IAsyncLifetime
 
     public string Prefix { get; } = LocalStack.UniquePrefix("grains");
 
-    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.Parse("2026-11-24T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+    public ManualClock Clock { get; } = new(DateTimeOffset.Parse("2026-11-24T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
