@@ -7,7 +7,7 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Cumin.Api.Tests;
 
-[Collection(ApiCollection.Name)]
+[Collection(ApiEdgeCollection.Name)]
 public sealed class AccessTokenTests(ApiFixture fixture)
 {
     [Fact]

@@ -202,8 +202,20 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     }
 }
 
+/// <summary>The product's tests: projects, tasks, boards, labels, comments, exports, webhooks, the live board.</summary>
 [CollectionDefinition(Name)]
 public sealed class ApiCollection : ICollectionFixture<ApiFixture>
 {
     public const string Name = "api";
+}
+
+/// <summary>
+/// What meets a request first: sign-in, sessions, tokens, validation, client addresses, origins, the web app. A stack of
+/// its own, so its tests run beside <see cref="ApiCollection"/>'s (tests in one collection run one at a time, and
+/// most of a test's time is waiting on DynamoDB Local, not a core).
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class ApiEdgeCollection : ICollectionFixture<ApiFixture>
+{
+    public const string Name = "api-edge";
 }

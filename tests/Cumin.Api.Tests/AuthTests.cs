@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 
 namespace Cumin.Api.Tests;
 
-[Collection(ApiCollection.Name)]
+[Collection(ApiEdgeCollection.Name)]
 public sealed class AuthTests(ApiFixture fixture)
 {
     [Fact]

@@ -3,7 +3,7 @@ using System.Net;
 namespace Cumin.Api.Tests;
 
 /// <summary>Browsers on another origin, as their preflight requests ask: allowed only when configured.</summary>
-[Collection(ApiCollection.Name)]
+[Collection(ApiEdgeCollection.Name)]
 public sealed class CrossOriginTests(ApiFixture fixture)
 {
     private const string SecondOrigin = "http://second-app.example:5173";

@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 namespace Cumin.Api.Tests;
 
 /// <summary>Every rule of API.md: malformed or out-of-bounds input is a problem+json 4xx and changes nothing.</summary>
-[Collection(ApiCollection.Name)]
+[Collection(ApiEdgeCollection.Name)]
 public sealed class ValidationTests(ApiFixture fixture)
 {
     private static readonly string Long201 = new('x', 201);

@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 namespace Cumin.Api.Tests;
 
 /// <summary>How the API serves the web app (API.md "The web app"), on a web root of this test's own.</summary>
-[Collection(ApiCollection.Name)]
+[Collection(ApiEdgeCollection.Name)]
 public sealed class WebAppTests(ApiFixture fixture) : IAsyncLifetime
 {
     private const string IndexMarker = "<!-- cumin web app test index -->";

@@ -8,7 +8,7 @@ namespace Cumin.Api.Tests.Security;
 /// name (X-Forwarded-For), and HSTS answers only what a trusted proxy says was HTTPS. The API listens on 127.0.0.1;
 /// "proxies" and "clients" connect from other loopback addresses.
 /// </summary>
-[Collection(ApiCollection.Name)]
+[Collection(ApiEdgeCollection.Name)]
 public sealed class ClientAddressTests(ApiFixture fixture)
 {
     private const string Proxy = "127.0.0.2";

@@ -5,7 +5,7 @@ using Cumin.Users;
 namespace Cumin.Api.Tests.Security;
 
 /// <summary>Issue 12, finding 13: one address is one account however it is spelled, and what cannot be an address is refused.</summary>
-[Collection(ApiCollection.Name)]
+[Collection(ApiEdgeCollection.Name)]
 public sealed class EmailAddressTests(ApiFixture fixture)
 {
     [Fact]

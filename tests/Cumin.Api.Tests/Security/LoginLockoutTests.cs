@@ -8,7 +8,7 @@ namespace Cumin.Api.Tests.Security;
 /// an attacker hammering an account from one address does not lock its owner out. Each party connects from its own
 /// loopback address.
 /// </summary>
-[Collection(ApiCollection.Name)]
+[Collection(ApiEdgeCollection.Name)]
 public sealed class LoginLockoutTests(ApiFixture fixture)
 {
     [Fact]

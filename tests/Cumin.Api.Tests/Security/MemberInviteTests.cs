@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 namespace Cumin.Api.Tests.Security;
 
 /// <summary>Issue 12, finding 11: adding members by e-mail, which tells which addresses have accounts, is limited per user.</summary>
-[Collection(ApiCollection.Name)]
+[Collection(ApiEdgeCollection.Name)]
 public sealed class MemberInviteTests(ApiFixture fixture)
 {
     [Fact]

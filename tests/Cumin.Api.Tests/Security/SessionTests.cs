@@ -9,7 +9,7 @@ namespace Cumin.Api.Tests.Security;
 /// Issue 12, findings 4, 15 and 18 at the HTTP edge: logout everywhere, reuse detection that refreshing cannot flush,
 /// hub connections that end with their access token, and a cap on one user's hub connections.
 /// </summary>
-[Collection(ApiCollection.Name)]
+[Collection(ApiEdgeCollection.Name)]
 public sealed class SessionTests(ApiFixture fixture)
 {
     [Fact]
