@@ -62,7 +62,10 @@ public interface IProjectGrain : IGrainWithStringKey, IProjectFeed
     [Alias("unwatch-context"), AlwaysInterleave, OneWay]
     Task UnwatchContext(string taskId);
 
-    /// <summary>Creates a task at the end of its column (owner, editor). Interleaves: the task grain asks this project back.</summary>
+    /// <summary>
+    /// Creates a task at the end of its column (owner, editor): allowed and placed here, written by the new task grain
+    /// (<see cref="ITaskGrain.Create"/>), recorded here from its answer. Interleaves, as the other board calls.
+    /// </summary>
     [Alias("create-task"), AlwaysInterleave]
     Task<Reply<TaskItem>> CreateTask(string callerId, TaskDraft draft);
 

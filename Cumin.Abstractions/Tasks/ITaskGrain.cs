@@ -28,9 +28,15 @@ public interface ITaskGrain : IGrainWithStringKey
     [Alias("delete")]
     Task<Reply<bool>> Delete(string callerId);
 
-    /// <summary>Called by the project grain with a fresh id; the project is asked, as for any change, before writing.</summary>
-    [Alias("create")]
-    Task<Reply<TaskItem>> Create(string callerId, TaskDraft draft);
+    /// <summary>
+    /// Called by the project grain with a fresh id and the <paramref name="plan"/> it decided (the draft already allowed and
+    /// checked): the task writes itself and answers what it wrote, which the project then records. Unlike every other
+    /// change it calls nothing back, so the project's own call never waits on a call into that project (Orleans does not
+    /// deliver one to an activation that is deactivating, as on a silo's graceful stop, and the create would wait out the
+    /// response timeout).
+    /// </summary>
+    [Alias("create-planned")]
+    Task<Reply<TaskItem>> Create(string callerId, TaskDraft draft, TaskChangePlan plan);
 
     /// <summary>Called by the project grain when the project is deleted.</summary>
     [Alias("purge")]

@@ -9,7 +9,8 @@ namespace Cumin.Grains.Projects;
 /// <summary>
 /// The board: every task of the project in memory, read from the board index once per activation (on first need) and
 /// kept current by every write. A task grain asks <see cref="PrepareTaskChange"/> before it writes (permission,
-/// validation, rank) and reports <see cref="TaskWritten"/> before it answers its caller. Both are decided without
+/// validation, rank) and reports <see cref="TaskWritten"/> before it answers its caller; a creation, which starts here,
+/// is asked and recorded here around the task grain's write (<see cref="CreateTask"/>). Both are decided without
 /// awaiting anything once the board is loaded, so they interleave with every other call and concurrent moves are
 /// decided one after another: ranks never collide, and the project never waits on a task that waits on it.
 /// </summary>
@@ -31,7 +32,48 @@ public sealed partial class ProjectGrain
             return denied.As<TaskItem>();
         }
 
-        return await TaskGrain(_ids.Next()).Create(callerId, draft);
+        if (DomainRules.CheckTask(draft.Title, draft.Description, draft.LabelIds) is { } problem)
+        {
+            return Reply<TaskItem>.Fail(Outcome.Invalid, problem);
+        }
+
+        // Decided and recorded here, around one call to the task grain that calls nothing back: a call back into this
+        // activation would not be delivered while it deactivates (a silo's graceful stop), and the create would hang.
+        var taskId = _ids.Next();
+        var change = new TaskChange
+        {
+            Action = ProjectAction.CreateTask,
+            To = draft.Status,
+            Place = true,
+            AssigneeId = draft.AssigneeId,
+            LabelIds = draft.LabelIds,
+        };
+        var plan = await PrepareTaskChange(callerId, taskId, change);
+        if (!plan.IsOk)
+        {
+            return plan.As<TaskItem>();
+        }
+
+        Reply<TaskItem> created;
+        try
+        {
+            created = await TaskGrain(taskId).Create(callerId, draft, plan.Value!);
+        }
+        catch
+        {
+            // The write may have landed (its answer lost) or not: the board is read from storage again.
+            await TaskWriteUncertain(taskId);
+            throw;
+        }
+
+        if (!created.IsOk)
+        {
+            await TaskChangeAbandoned(taskId);
+            return created;
+        }
+
+        await TaskWritten(taskId, created.Value, new TaskNews(ProjectEventTypes.TaskCreated, callerId));
+        return created;
     }
 
     public async Task<Reply<TaskPage>> ListTasks(string callerId, TaskQuery query)

@@ -14,7 +14,7 @@ namespace Cumin.Grains.Tasks;
 /// no call to another grain (that call was about a third of a read's CPU in the silo). Every change is first allowed by
 /// the project, which also decides a new rank (<see cref="IProjectGrain.PrepareTaskChange"/>), then written to DynamoDB,
 /// then reported to the project (<see cref="IProjectGrain.TaskWritten"/>) before it is acknowledged
-/// (TaskGrain.Writes.cs). Comments are in TaskGrain.Comments.cs, the remembered context in TaskGrain.Context.cs.
+/// (TaskGrain.Writes.cs). A creation is the one change the project drives itself (<see cref="Create"/>). Comments are in TaskGrain.Comments.cs, the remembered context in TaskGrain.Context.cs.
 /// </summary>
 public sealed partial class TaskGrain(
     [PersistentState("task", StorageNames.Grains)] IPersistentState<TaskState> state,
@@ -164,36 +164,15 @@ public sealed partial class TaskGrain(
         return Reply<bool>.Ok(true);
     }
 
-    public async Task<Reply<TaskItem>> Create(string callerId, TaskDraft draft)
+    public async Task<Reply<TaskItem>> Create(string callerId, TaskDraft draft, TaskChangePlan plan)
     {
         if (state.RecordExists)
         {
             return Reply<TaskItem>.Fail(Outcome.Conflict, "a task with this id exists");
         }
 
-        if (DomainRules.CheckTask(draft.Title, draft.Description, draft.LabelIds) is { } problem)
-        {
-            DeactivateOnIdle();
-            return Reply<TaskItem>.Fail(Outcome.Invalid, problem);
-        }
-
-        var change = new TaskChange
-        {
-            Action = ProjectAction.CreateTask,
-            To = draft.Status,
-            Place = true,
-            AssigneeId = draft.AssigneeId,
-            LabelIds = draft.LabelIds,
-        };
-        var plan = await Project.PrepareTaskChange(callerId, TaskId, change);
-        if (!plan.IsOk)
-        {
-            DeactivateOnIdle();
-            return plan.As<TaskItem>();
-        }
-
         var now = timeProvider.GetUtcNow();
-        var created = new TaskState
+        state.State = new TaskState
         {
             Id = TaskId,
             ProjectId = ProjectId,
@@ -204,7 +183,7 @@ public sealed partial class TaskGrain(
             AssigneeId = draft.AssigneeId,
             DueDate = draft.DueDate,
             LabelIds = [.. (draft.LabelIds ?? []).Distinct(StringComparer.Ordinal)],
-            Rank = plan.Value!.Rank!,
+            Rank = plan.Rank!,
             CreatedAt = now,
             CreatedBy = callerId,
             UpdatedAt = now,
@@ -213,19 +192,16 @@ public sealed partial class TaskGrain(
         };
         try
         {
-            await WriteAsync(created, null);
+            await state.WriteOrDeactivateAsync(this);
         }
         catch
         {
-            // The rank reserved for it, and its place under the project's task limit, go back.
+            // The project, which is waiting on this call, learns of the failure from it (and not from a call back).
             state.State = new TaskState();
-            await Project.TaskChangeAbandoned(TaskId);
             throw;
         }
 
-        var item = created.ToItem();
-        await Project.TaskWritten(TaskId, item, new TaskNews(ProjectEventTypes.TaskCreated, callerId));
-        return Reply<TaskItem>.Ok(item);
+        return Reply<TaskItem>.Ok(state.State.ToItem());
     }
 
     public Task ContextChanged(ProjectContext? context)

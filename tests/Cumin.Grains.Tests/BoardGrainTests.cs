@@ -75,6 +75,32 @@ public sealed class BoardGrainTests(GrainCluster fixture)
         Assert.Equal(TaskItemStatus.Todo, moved.Status);
     }
 
+    /// <summary>
+    /// Issue 15: a silo's graceful stop deactivates a project while creates are under way. The create's task grain once
+    /// reported its write by a call back into the project, which Orleans does not deliver to a deactivating activation:
+    /// the create waited out the response timeout and the client got a 503. The task grain now answers what it wrote.
+    /// </summary>
+    [Fact]
+    public async Task A_create_under_way_completes_and_is_on_the_board_when_its_project_deactivates_meanwhile()
+    {
+        var p = await BoardProject.CreateAsync(fixture.Grains);
+        var before = await p.AddTaskAsync("before");
+
+        var hold = fixture.Faults.HoldNextPutIn(p.ProjectId);
+        var creating = p.Project.CreateTask(p.Owner.Id, new TaskDraft("during", null, TaskItemStatus.Todo, TaskPriority.Medium, null, null, null));
+        await hold.Reached.WaitAsync(TimeSpan.FromSeconds(30));
+        var deactivated = fixture.Cluster.DeactivateAsync(p.Project.GetGrainId());
+        hold.Release();
+
+        var reply = await creating;
+        Assert.True(reply.IsOk, reply.Detail);
+        await deactivated;
+
+        // The next activation reads the board from storage: the task is there, after the one before it.
+        Assert.Equal([before.Id, reply.Value!.Id], await p.ColumnAsync(TaskItemStatus.Todo));
+        Assert.Equal([before.Id, reply.Value.Id], await StoredColumnAsync(p.ProjectId, TaskItemStatus.Todo));
+    }
+
     [Fact]
     public async Task A_status_change_puts_the_task_at_the_end_of_its_new_column()
     {

@@ -20,12 +20,37 @@ public sealed class StorageFaults
     /// <summary>The next PutItem of the item whose sort (or else partition) key is <paramref name="key"/> lands, then fails.</summary>
     public void LoseNextPutAnswer(string key) => _losePutAnswers[key] = true;
 
+    private readonly ConcurrentDictionary<string, StorageHold> _putHolds = new(StringComparer.Ordinal);
+
+    /// <summary>The next PutItem in partition <paramref name="partition"/> waits, before it is sent, until the hold is released.</summary>
+    public StorageHold HoldNextPutIn(string partition) => _putHolds[partition] = new StorageHold();
+
+    internal StorageHold? TakePutHold(string? partition) =>
+        partition is not null && _putHolds.TryRemove(partition, out var hold) ? hold : null;
+
     internal bool TakeDeleteFault(Dictionary<string, AttributeValue> key) => _loseDeleteAnswers.TryRemove(KeyOf(key), out _);
 
     internal bool TakePutFault(Dictionary<string, AttributeValue> item) => _losePutAnswers.TryRemove(KeyOf(item), out _);
 
     private static string KeyOf(Dictionary<string, AttributeValue> item) =>
         (item.GetValueOrDefault(KeyAttributes.Sort) ?? item[KeyAttributes.Partition]).S;
+}
+
+/// <summary>A storage request held on its way: <see cref="Reached"/> once it waits, sent on <see cref="Release"/>.</summary>
+public sealed class StorageHold
+{
+    private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task Reached => _reached.Task;
+
+    public void Release() => _released.TrySetResult();
+
+    internal Task WaitAsync()
+    {
+        _reached.TrySetResult();
+        return _released.Task;
+    }
 }
 
 /// <summary>
@@ -64,6 +89,11 @@ internal sealed class FaultInjectingDynamoDB(StorageFaults faults, StorageCalls 
     public override async Task<PutItemResponse> PutItemAsync(PutItemRequest request, CancellationToken cancellationToken = default)
     {
         calls.Count(Partition(request.Item), nameof(PutItemAsync));
+        if (faults.TakePutHold(Partition(request.Item)) is { } hold)
+        {
+            await hold.WaitAsync();
+        }
+
         var response = await base.PutItemAsync(request, cancellationToken);
         return faults.TakePutFault(request.Item)
             ? throw new AmazonDynamoDBException("injected by the test: the connection dropped after DynamoDB stored the item")
