@@ -104,29 +104,11 @@ public static class SiloHost
         storage.Tables["user"] = new DynamoDBTableMapping { TableName = TableNames.Users, PartitionKeyName = KeyAttributes.Partition };
         storage.Tables["email"] = new DynamoDBTableMapping { TableName = TableNames.Emails, PartitionKeyName = KeyAttributes.Partition };
         // Old and new images: the aggregator drops a deleted project's counts, the activity reads member changes.
-        storage.Tables["project"] = new DynamoDBTableMapping
-        {
-            TableName = TableNames.Projects,
-            PartitionKeyName = KeyAttributes.Partition,
-            StreamViewType = "NEW_AND_OLD_IMAGES",
-            DeleteStateOnClear = true,
-        };
+        storage.Tables["project"] = Streamed(TableNames.Projects);
         // A project's labels, one item, read on first use by the project grain (LazyState), not with the project.
-        storage.Tables["labels"] = new DynamoDBTableMapping
-        {
-            TableName = TableNames.Labels,
-            PartitionKeyName = KeyAttributes.Partition,
-            StreamViewType = "NEW_AND_OLD_IMAGES",
-            DeleteStateOnClear = true,
-        };
+        storage.Tables["labels"] = Streamed(TableNames.Labels);
         // A project's webhooks, one item, read on first use; the webhook functions read its stream (a ping, a change).
-        storage.Tables["webhooks"] = new DynamoDBTableMapping
-        {
-            TableName = TableNames.Webhooks,
-            PartitionKeyName = KeyAttributes.Partition,
-            StreamViewType = "NEW_AND_OLD_IMAGES",
-            DeleteStateOnClear = true,
-        };
+        storage.Tables["webhooks"] = Streamed(TableNames.Webhooks);
         // A project's tasks are one partition; the board index orders them by column and rank (strongly consistent,
         // so a project reads its board from it), the assignee index finds a user's tasks across projects.
         storage.Tables["task"] = new DynamoDBTableMapping
@@ -144,14 +126,7 @@ public static class SiloHost
         };
         // Comments are written by their task's grain (ICommentStore), in one transaction with the task's count; no
         // grain state maps here, the mapping makes the provider create the table with the others.
-        storage.Tables["comment"] = new DynamoDBTableMapping
-        {
-            TableName = TableNames.Comments,
-            PartitionKeyName = KeyAttributes.Partition,
-            SortKeyName = KeyAttributes.Sort,
-            StreamViewType = "NEW_AND_OLD_IMAGES",
-            DeleteStateOnClear = true,
-        };
+        storage.Tables["comment"] = Streamed(TableNames.Comments, KeyAttributes.Sort);
         // Export jobs: pk user id, sk export id (the job grain's key is "{userId}/{exportId}"); the INSERT record
         // of a new job starts the exporter, which only needs the new image.
         storage.Tables["export"] = new DynamoDBTableMapping
@@ -162,6 +137,16 @@ public static class SiloHost
             StreamViewType = "NEW_IMAGE",
         };
     }
+
+    /// <summary>A table whose stream carries old and new images (the functions compare them) and whose item goes when its grain clears its state.</summary>
+    private static DynamoDBTableMapping Streamed(string tableName, string? sortKeyName = null) => new()
+    {
+        TableName = tableName,
+        PartitionKeyName = KeyAttributes.Partition,
+        SortKeyName = sortKeyName,
+        StreamViewType = "NEW_AND_OLD_IMAGES",
+        DeleteStateOnClear = true,
+    };
 
     /// <summary>
     /// The exporter's completion messages and the aggregator's counts: plain JSON on the SQS queue

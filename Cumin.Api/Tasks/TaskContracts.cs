@@ -29,7 +29,7 @@ public sealed record CreateTaskRequest
 /// <summary>
 /// API.md's PATCH: a member left out stays as it is; <c>null</c> clears <c>description</c>, <c>assigneeId</c> and
 /// <c>dueDate</c> and is refused for the others; <c>labelIds</c> replaces the set. <see cref="Optional{T}"/> tells a
-/// member left out from one given as null; the endpoint validates them (TaskEndpoints.Validate).
+/// member left out from one given as null; the endpoint validates them (TaskRequests.Validate).
 /// </summary>
 public sealed record UpdateTaskRequest
 {

@@ -1,11 +1,9 @@
-using System.Globalization;
 using System.Security.Claims;
 using Cumin.Api.Http;
 using Cumin.Primitives;
 using Cumin.Projects;
 using Cumin.Tasks;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Net.Http.Headers;
 
 namespace Cumin.Api.Tasks;
 
@@ -47,7 +45,7 @@ public static class TaskEndpoints
         string projectId, string? status, string? assigneeId, string? labelId, string? dueBefore, string? q, string? order,
         string? limit, string? cursor, ClaimsPrincipal user, IGrainFactory grains)
     {
-        if (ReadQuery(status, assigneeId, labelId, dueBefore, q, order, limit, cursor) is not { } query)
+        if (TaskRequests.ReadQuery(status, assigneeId, labelId, dueBefore, q, order, limit, cursor) is not { } query)
         {
             return Problems.BadRequest(
                 "status must be todo, in_progress or done; assigneeId a user id or none; labelId a label id; dueBefore a date (YYYY-MM-DD); " +
@@ -77,7 +75,7 @@ public static class TaskEndpoints
             wanted = parsed;
         }
 
-        if (ReadLimit(limit) is not { } pageSize)
+        if (TaskRequests.ReadLimit(limit) is not { } pageSize)
         {
             return Problems.BadRequest($"limit must be a whole number from 1 to {TaskLimits.PageMax}");
         }
@@ -112,12 +110,12 @@ public static class TaskEndpoints
     private static async Task<Results<Ok<TaskItem>, ValidationProblem, ProblemHttpResult>> Update(
         string projectId, string taskId, UpdateTaskRequest body, ClaimsPrincipal user, IGrainFactory grains, HttpContext http)
     {
-        if (!TryReadIfMatch(http.Request, out var expected))
+        if (!VersionTags.TryReadIfMatch(http.Request, out var expected))
         {
             return Problems.BadRequest("If-Match must be a quoted version such as \"3\", or *");
         }
 
-        if (Validate(body) is { Count: > 0 } errors)
+        if (TaskRequests.Validate(body) is { Count: > 0 } errors)
         {
             return TypedResults.ValidationProblem(errors, type: Problems.TypeFor(StatusCodes.Status400BadRequest));
         }
@@ -145,7 +143,7 @@ public static class TaskEndpoints
     private static async Task<Results<Ok<TaskItem>, ProblemHttpResult>> Move(
         string projectId, string taskId, MoveTaskRequest body, ClaimsPrincipal user, IGrainFactory grains, HttpContext http)
     {
-        if (!TryReadIfMatch(http.Request, out var expected))
+        if (!VersionTags.TryReadIfMatch(http.Request, out var expected))
         {
             return Problems.BadRequest("If-Match must be a quoted version such as \"3\", or *");
         }
@@ -166,111 +164,6 @@ public static class TaskEndpoints
         return reply.IsOk ? TypedResults.NoContent() : Problems.For(reply);
     }
 
-    /// <summary>API.md's PATCH rules, field by field; empty when the body may go to the grain.</summary>
-    internal static Dictionary<string, string[]> Validate(UpdateTaskRequest body)
-    {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        void Fail(string field, string message) => errors[field] = [message];
-
-        if (body.Title.IsSet && (body.Title.Value is not { } title || string.IsNullOrWhiteSpace(title) || title.Length > TaskLimits.TitleMax))
-        {
-            Fail("title", $"title must be 1-{TaskLimits.TitleMax} characters (it cannot be cleared)");
-        }
-
-        if (body.Description.Value is { Length: > TaskLimits.DescriptionMax })
-        {
-            Fail("description", $"description must be at most {TaskLimits.DescriptionMax} characters");
-        }
-
-        if (body.Status.IsSet && body.Status.Value is null)
-        {
-            Fail("status", "status cannot be null");
-        }
-
-        if (body.Priority.IsSet && body.Priority.Value is null)
-        {
-            Fail("priority", "priority cannot be null");
-        }
-
-        if (body.AssigneeId.Value is { } assignee && !SortableId.IsWellFormed(assignee))
-        {
-            Fail("assigneeId", "assigneeId must be a member's user id, or null");
-        }
-
-        if (body.LabelIds.IsSet)
-        {
-            if (body.LabelIds.Value is not { } labels)
-            {
-                Fail("labelIds", "labelIds cannot be null; [] removes every label");
-            }
-            else if (labels.Count > TaskLimits.LabelsMax || !labels.All(SortableId.IsWellFormed))
-            {
-                Fail("labelIds", $"labelIds must be at most {TaskLimits.LabelsMax} label ids");
-            }
-        }
-
-        return errors;
-    }
-
-    /// <summary>The list's query parameters; empty ones (<c>?status=&amp;cursor=</c>) mean not given. Null when one is not valid.</summary>
-    private static TaskQuery? ReadQuery(
-        string? status, string? assigneeId, string? labelId, string? dueBefore, string? q, string? order, string? limit, string? cursor)
-    {
-        static string? Given(string? value) => string.IsNullOrEmpty(value) ? null : value;
-        TaskItemStatus? wanted = null;
-        if (Given(status) is { } s)
-        {
-            if (!WireNames.TryParse<TaskItemStatus>(s, out var parsed))
-            {
-                return null;
-            }
-
-            wanted = parsed;
-        }
-
-        DateOnly? due = null;
-        if (Given(dueBefore) is { } d)
-        {
-            if (!DateOnly.TryParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-            {
-                return null;
-            }
-
-            due = date;
-        }
-
-        var taskOrder = Given(order) switch
-        {
-            null or "created" => TaskOrder.Created,
-            "rank" => (TaskOrder?)TaskOrder.Rank,
-            _ => null,
-        };
-        if (taskOrder is null || ReadLimit(limit) is not { } pageSize
-            || (Given(assigneeId) is { } a && a != TaskQuery.Unassigned && !SortableId.IsWellFormed(a))
-            || (Given(labelId) is { } l && !SortableId.IsWellFormed(l))
-            || (Given(q) is { Length: > TaskLimits.TextQueryMax }))
-        {
-            return null;
-        }
-
-        return new TaskQuery
-        {
-            Status = wanted,
-            AssigneeId = Given(assigneeId),
-            LabelId = Given(labelId),
-            DueBefore = due,
-            Text = Given(q),
-            Order = taskOrder.Value,
-            Limit = pageSize,
-            Cursor = Given(cursor),
-        };
-    }
-
-    private static int? ReadLimit(string? limit) =>
-        string.IsNullOrEmpty(limit)
-            ? TaskLimits.PageDefault
-            : int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= TaskLimits.PageMax ? n : null;
-
     private static ITaskGrain TaskGrainOf(IGrainFactory grains, string projectId, string taskId) =>
         grains.Of<ITaskGrain>(ITaskGrain.KeyOf(projectId, taskId));
 
@@ -285,38 +178,5 @@ public static class TaskEndpoints
         return TypedResults.Ok(reply.Value!);
     }
 
-    private static void SetETag(HttpContext http, TaskItem task) =>
-        http.Response.Headers.ETag = $"\"{task.Version.ToString(CultureInfo.InvariantCulture)}\"";
-
-    /// <summary>Absent or <c>*</c> means any version; otherwise one strong ETag holding a version number.</summary>
-    private static bool TryReadIfMatch(HttpRequest request, out long? version)
-    {
-        version = null;
-        var values = request.Headers.IfMatch;
-        if (values.Count == 0)
-        {
-            return true;
-        }
-
-        if (!EntityTagHeaderValue.TryParseList(values, out var tags) || tags.Count != 1)
-        {
-            return false;
-        }
-
-        var tag = tags[0];
-        if (tag.Equals(EntityTagHeaderValue.Any))
-        {
-            return true;
-        }
-
-        var text = tag.Tag.Value;
-        if (tag.IsWeak || text is null || text.Length < 3
-            || !long.TryParse(text.AsSpan(1, text.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
-        {
-            return false;
-        }
-
-        version = parsed;
-        return true;
-    }
+    private static void SetETag(HttpContext http, TaskItem task) => VersionTags.SetETag(http.Response, task.Version);
 }

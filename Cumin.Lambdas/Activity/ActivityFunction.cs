@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Cumin.Lambdas.Hosting;
 using Cumin.Lambdas.Streams;
 using Cumin.ServiceDefaults;
@@ -61,8 +60,7 @@ public sealed partial class ActivityFunction : IStreamEventFunction
 
     public async Task<Stream> InvokeAsync(Stream payload, CancellationToken cancellationToken)
     {
-        using var document = await JsonDocument.ParseAsync(payload, cancellationToken: cancellationToken);
-        if (!document.RootElement.TryGetProperty("Records", out var records) || records.ValueKind != JsonValueKind.Array)
+        if (await StreamRecords.ReadAsync(payload, cancellationToken) is not { } records)
         {
             LogNotAStreamEvent(_logger);
             return StreamsEventResponse.AllSucceeded();
@@ -71,11 +69,9 @@ public sealed partial class ActivityFunction : IStreamEventFunction
         var entries = new List<ActivityEntry>();
         var removals = new List<ActivityProjectRemoval>();
         var skipped = 0;
-        var count = 0;
-        foreach (var element in records.EnumerateArray())
+        foreach (var record in records)
         {
-            count++;
-            var read = Read(element);
+            var read = Read(record);
             entries.AddRange(read.Entries);
             if (read.Removal is { } removal)
             {
@@ -86,34 +82,24 @@ public sealed partial class ActivityFunction : IStreamEventFunction
         }
 
         var outcome = await _store.ApplyAsync(entries, removals, cancellationToken);
-        LogBatchWritten(_logger, count, outcome.Written, outcome.AlreadyWritten, outcome.OfDeletedProjects, outcome.ProjectsRemoved, skipped);
+        LogBatchWritten(_logger, records.Count, outcome.Written, outcome.AlreadyWritten, outcome.OfDeletedProjects, outcome.ProjectsRemoved, skipped);
         return StreamsEventResponse.AllSucceeded();
     }
 
-    private ActivityRead Read(JsonElement element)
+    private ActivityRead Read(StreamRecordRead read)
     {
-        DynamoDbStreamRecord? record;
-        try
+        if (read.Record is not { } record)
         {
-            record = element.Deserialize(StreamsJsonContext.Default.DynamoDbStreamRecord);
-        }
-        catch (JsonException ex)
-        {
-            return Skip(null, $"not a stream record ({ex.Message})");
+            return Skip(read, read.Malformed!);
         }
 
-        if (record is null)
-        {
-            return Skip(null, "null record");
-        }
-
-        var read = _reader.Read(record);
-        return read.Malformed is { } reason ? Skip(record, reason) : read;
+        var activity = _reader.Read(record);
+        return activity.Malformed is { } reason ? Skip(read, reason) : activity;
     }
 
-    private ActivityRead Skip(DynamoDbStreamRecord? record, string reason)
+    private ActivityRead Skip(StreamRecordRead read, string reason)
     {
-        LogSkippedMalformedRecord(_logger, record?.Dynamodb?.SequenceNumber ?? "?", record?.EventId ?? "?", record?.EventSourceArn ?? "?", reason);
+        LogSkippedMalformedRecord(_logger, read.SequenceNumber ?? "?", read.Record?.EventId ?? "?", read.Record?.EventSourceArn ?? "?", reason);
         return ActivityRead.Bad(reason);
     }
 

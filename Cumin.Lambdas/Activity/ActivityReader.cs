@@ -3,14 +3,6 @@ using Cumin.Lambdas.Streams;
 
 namespace Cumin.Lambdas.Activity;
 
-/// <summary>What one stream record means for the activity: entries, a project removed, nothing, or a malformed record.</summary>
-internal sealed record ActivityRead(IReadOnlyList<ActivityEntry> Entries, ActivityProjectRemoval? Removal = null, string? Malformed = null)
-{
-    public static ActivityRead Nothing { get; } = new([]);
-
-    public static ActivityRead Bad(string reason) => new([], null, reason);
-}
-
 /// <summary>
 /// Turns a stream record of the tasks, comments, labels or projects table into activity entries, from its old and new
 /// images alone: the same record always gives the same entries, so redelivery and reordering cannot change them.
@@ -79,7 +71,7 @@ internal sealed class ActivityReader(TableOptions tables)
             : table == _comments ? (CommentAttributes.UpdatedAt, CommentAttributes.DeletedBy)
             : table == _labels ? (LabelAttributes.UpdatedAt, null)
             : (ProjectAttributes.UpdatedAt, (string?)null);
-        var change = new Change(record.EventName, eventId, new ItemImage(data.OldImage), new ItemImage(data.NewImage), data, updatedAt, deletedBy);
+        var change = new ActivityChange(record.EventName, eventId, new ItemImage(data.OldImage), new ItemImage(data.NewImage), data, updatedAt, deletedBy);
         if (table == _projects && change.IsRemove)
         {
             // Keys are enough: everything of the project goes.
@@ -114,7 +106,7 @@ internal sealed class ActivityReader(TableOptions tables)
             : ActivityRead.Bad("missing key pk");
     }
 
-    private static ActivityRead Task(Change change, string projectId, string taskId)
+    private static ActivityRead Task(ActivityChange change, string projectId, string taskId)
     {
         if (change.IsInsert)
         {
@@ -146,7 +138,7 @@ internal sealed class ActivityReader(TableOptions tables)
             : change.One(projectId, taskId, change.New.Text(TaskAttributes.UpdatedBy), type, changes);
     }
 
-    private static ActivityRead Comment(Change change, string projectId, string taskId)
+    private static ActivityRead Comment(ActivityChange change, string projectId, string taskId)
     {
         string[] body = [CommentAttributes.Body];
         if (change.IsInsert)
@@ -169,7 +161,7 @@ internal sealed class ActivityReader(TableOptions tables)
     }
 
     /// <summary>One item holds all of a project's labels: entries come from comparing the lists by label id.</summary>
-    private static ActivityRead Labels(Change change, string projectId)
+    private static ActivityRead Labels(ActivityChange change, string projectId)
     {
         if (change.IsRemove)
         {
@@ -197,7 +189,7 @@ internal sealed class ActivityReader(TableOptions tables)
     }
 
     /// <summary>The project's name and description, and its members: who joined and who left, by comparing the lists.</summary>
-    private static ActivityRead Project(Change change, string projectId)
+    private static ActivityRead Project(ActivityChange change, string projectId)
     {
         var actor = change.New.Text(ProjectAttributes.UpdatedBy);
         var entries = new List<(string Type, JsonObject Changes)>();
@@ -268,50 +260,4 @@ internal sealed class ActivityReader(TableOptions tables)
 
     private static string? Key(StreamRecordData data, string name) =>
         data.Keys is not null && data.Keys.TryGetValue(name, out var value) && value.S is { Length: > 0 } text ? text : null;
-
-    /// <summary>One record's change, and what every entry it gives shares: its identity, its time and its actor.</summary>
-    private sealed record Change(
-        string EventName, string EventId, ItemImage Old, ItemImage New, StreamRecordData Data, string UpdatedAtAttribute, string? DeletedByAttribute)
-    {
-        public bool IsInsert => EventName == StreamEventNames.Insert;
-
-        public bool IsRemove => EventName == StreamEventNames.Remove;
-
-        /// <summary>Why the record lacks an image its event needs (the stream must be NEW_AND_OLD_IMAGES), or null.</summary>
-        public string? Missing() => EventName switch
-        {
-            StreamEventNames.Insert when !New.Exists => "no NewImage (the stream must be NEW_AND_OLD_IMAGES)",
-            StreamEventNames.Modify when !New.Exists || !Old.Exists => "no NewImage or OldImage (the stream must be NEW_AND_OLD_IMAGES)",
-            StreamEventNames.Remove when !Old.Exists => "no OldImage (the stream must be NEW_AND_OLD_IMAGES)",
-            _ => null,
-        };
-
-        /// <summary>
-        /// The image's <c>updatedAt</c> when this write set it (a removal: when the stamp before it did), else the record's own
-        /// time: a write that leaves <c>updatedAt</c> as it was (a project's task counted, a cascade) did not happen then.
-        /// </summary>
-        public DateTimeOffset At()
-        {
-            var (image, stamped) = IsRemove
-                ? (Old, DeletedByAttribute is not null && Old.Has(DeletedByAttribute))
-                : (New, !Old.Exists || Old.Text(UpdatedAtAttribute) != New.Text(UpdatedAtAttribute));
-            if (stamped && image.Time(UpdatedAtAttribute) is { } updatedAt)
-            {
-                return updatedAt;
-            }
-
-            return Data.ApproximateCreationDateTime is { } seconds
-                ? DateTimeOffset.UnixEpoch.AddMilliseconds(Math.Round(seconds * 1000))
-                : DateTimeOffset.UnixEpoch;
-        }
-
-        public ActivityRead One(string projectId, string? taskId, string? actor, string type, JsonObject changes) =>
-            new([new ActivityEntry(EventId, 0, projectId, taskId, actor, type, At(), changes)]);
-
-        public ActivityRead Many(string projectId, string? actor, List<(string Type, JsonObject Changes)> entries)
-        {
-            var at = At();
-            return new([.. entries.Select((e, i) => new ActivityEntry(EventId, (short)i, projectId, null, actor, e.Type, at, e.Changes))]);
-        }
-    }
 }

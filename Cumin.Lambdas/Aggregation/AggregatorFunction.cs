@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Text.Json;
 using Cumin.Lambdas.Hosting;
 using Cumin.Lambdas.Streams;
 using Cumin.ServiceDefaults;
@@ -71,8 +70,7 @@ public sealed partial class AggregatorFunction : IStreamEventFunction
 
     public async Task<Stream> InvokeAsync(Stream payload, CancellationToken cancellationToken)
     {
-        using var document = await JsonDocument.ParseAsync(payload, cancellationToken: cancellationToken);
-        if (!document.RootElement.TryGetProperty("Records", out var records) || records.ValueKind != JsonValueKind.Array)
+        if (await StreamRecords.ReadAsync(payload, cancellationToken) is not { } records)
         {
             // Retrying cannot make this a stream event; failing would only repeat it.
             LogNotAStreamEvent(_logger);
@@ -82,11 +80,9 @@ public sealed partial class AggregatorFunction : IStreamEventFunction
         var changes = new List<TaskChange>();
         var removals = new List<ProjectRemoval>();
         var ignored = 0;
-        var count = 0;
-        foreach (var element in records.EnumerateArray())
+        foreach (var record in records)
         {
-            count++;
-            switch (Read(element))
+            switch (Read(record))
             {
                 case TaskChange change:
                     changes.Add(change);
@@ -102,38 +98,33 @@ public sealed partial class AggregatorFunction : IStreamEventFunction
 
         var outcome = await _store.ApplyAsync(changes, removals, cancellationToken);
         await _notifier.SendAsync(outcome.Counts, cancellationToken);
-        LogBatchApplied(_logger, count, outcome.Applied, outcome.Stale, outcome.OfDeletedProjects,
+        LogBatchApplied(_logger, records.Count, outcome.Applied, outcome.Stale, outcome.OfDeletedProjects,
             outcome.ProjectsRemoved, ignored);
         return StreamsEventResponse.AllSucceeded();
     }
 
     /// <summary>A <see cref="TaskChange"/>, a <see cref="ProjectRemoval"/>, or null for records that change no counts.</summary>
-    private object? Read(JsonElement element)
+    private object? Read(StreamRecordRead read)
     {
-        DynamoDbStreamRecord? record;
-        try
+        if (read.Record is not { } record)
         {
-            record = element.Deserialize(StreamsJsonContext.Default.DynamoDbStreamRecord);
-        }
-        catch (JsonException ex)
-        {
-            return Malformed(element, null, $"not a stream record ({ex.Message})");
+            return Malformed(null, read.Malformed!, read.SequenceNumber);
         }
 
-        if (record?.Dynamodb is not { } data)
+        if (record.Dynamodb is not { } data)
         {
-            return Malformed(element, record, "no dynamodb member");
+            return Malformed(record, "no dynamodb member");
         }
 
         if (!StreamSequenceNumber.TryParse(data.SequenceNumber, out var sequence))
         {
-            return Malformed(element, record, "missing or invalid SequenceNumber");
+            return Malformed(record, "missing or invalid SequenceNumber");
         }
 
         var table = record.TableName();
         if (table == _tasksTable)
         {
-            return ReadTaskRecord(element, record, data, sequence);
+            return ReadTaskRecord(record, data, sequence);
         }
 
         if (table == _projectsTable)
@@ -145,22 +136,22 @@ public sealed partial class AggregatorFunction : IStreamEventFunction
 
             if (record.EventName != StreamEventNames.Remove)
             {
-                return Malformed(element, record, $"unknown eventName '{record.EventName}'");
+                return Malformed(record, $"unknown eventName '{record.EventName}'");
             }
 
             return StringKey(data.Keys, KeyAttributes.Partition) is { } projectId
                 ? new ProjectRemoval(projectId, sequence)
-                : Malformed(element, record, "missing key pk");
+                : Malformed(record, "missing key pk");
         }
 
-        return Malformed(element, record, $"eventSourceARN is not the stream of {_tasksTable} or {_projectsTable}");
+        return Malformed(record, $"eventSourceARN is not the stream of {_tasksTable} or {_projectsTable}");
     }
 
-    private object? ReadTaskRecord(JsonElement element, DynamoDbStreamRecord record, StreamRecordData data, BigInteger sequence)
+    private object? ReadTaskRecord(DynamoDbStreamRecord record, StreamRecordData data, BigInteger sequence)
     {
         if (StringKey(data.Keys, KeyAttributes.Partition) is not { } projectId || StringKey(data.Keys, KeyAttributes.Sort) is not { } taskId)
         {
-            return Malformed(element, record, "missing key pk or sk");
+            return Malformed(record, "missing key pk or sk");
         }
 
         CountWrite(record, data);
@@ -171,15 +162,15 @@ public sealed partial class AggregatorFunction : IStreamEventFunction
             case StreamEventNames.Insert or StreamEventNames.Modify:
                 if (data.NewImage is null)
                 {
-                    return Malformed(element, record, "no NewImage (the tasks stream must be NEW_AND_OLD_IMAGES)");
+                    return Malformed(record, "no NewImage (the tasks stream must be NEW_AND_OLD_IMAGES)");
                 }
 
                 var status = data.NewImage.TryGetValue(TaskAttributes.Status, out var value) ? value.S : null;
                 return TaskStatusNames.IsKnown(status)
                     ? new TaskChange(projectId, taskId, sequence, status)
-                    : Malformed(element, record, $"NewImage has no known status ('{status}')");
+                    : Malformed(record, $"NewImage has no known status ('{status}')");
             default:
-                return Malformed(element, record, $"unknown eventName '{record.EventName}'");
+                return Malformed(record, $"unknown eventName '{record.EventName}'");
         }
     }
 
@@ -209,14 +200,9 @@ public sealed partial class AggregatorFunction : IStreamEventFunction
     private static string? StringKey(IReadOnlyDictionary<string, StreamAttributeValue>? keys, string name) =>
         keys is not null && keys.TryGetValue(name, out var value) && value.S is { Length: > 0 } text ? text : null;
 
-    private object? Malformed(JsonElement element, DynamoDbStreamRecord? record, string reason)
+    private object? Malformed(DynamoDbStreamRecord? record, string reason, string? sequence = null)
     {
-        // Best effort: a record that did not deserialize may still show where it came from.
-        var sequence = record?.Dynamodb?.SequenceNumber
-                       ?? (element.ValueKind == JsonValueKind.Object
-                           && element.TryGetProperty("dynamodb", out var d) && d.ValueKind == JsonValueKind.Object
-                           && d.TryGetProperty("SequenceNumber", out var s) ? s.ToString() : null);
-        LogSkippedMalformedRecord(_logger, sequence ?? "?", record?.EventId ?? "?", record?.EventSourceArn ?? "?", reason);
+        LogSkippedMalformedRecord(_logger, sequence ?? record?.Dynamodb?.SequenceNumber ?? "?", record?.EventId ?? "?", record?.EventSourceArn ?? "?", reason);
         return null;
     }
 

@@ -9,24 +9,6 @@ using Image = System.Collections.Generic.IReadOnlyDictionary<string, Cumin.Lambd
 namespace Cumin.Lambdas.Webhooks;
 
 /// <summary>
-/// One event a stream record stands for: API.md's <c>projectEvent</c> without its id (which is made per webhook,
-/// <see cref="ProjectEventReader.EventId"/>), and the webhook it is only for (a ping), if any.
-/// </summary>
-public sealed record ProjectChange(string ProjectId, string Type, DateTimeOffset At, string? ActorId, JsonObject Data, string Source, string? OnlyWebhookId = null)
-{
-    /// <summary>The body a webhook receives: <c>{id, projectId, type, at, actorId, data}</c>.</summary>
-    public string BodyFor(string eventId) => new JsonObject
-    {
-        ["id"] = eventId,
-        ["projectId"] = ProjectId,
-        ["type"] = Type,
-        ["at"] = At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-        ["actorId"] = ActorId,
-        ["data"] = Data.DeepClone(),
-    }.ToJsonString();
-}
-
-/// <summary>
 /// Turns the tables' stream records (old and new images) into the <c>projectEvent</c>s of API.md's "Live board": tasks
 /// (created, updated, moved, deleted), comments, labels, members and the project, and pings from the webhooks table.
 /// Pure: the same record always gives the same changes, so a batch delivered twice gives the same event ids.
@@ -299,21 +281,4 @@ public sealed class ProjectEventReader(TableOptions tables)
 
     private static string? S(Image? image, string name) =>
         image is not null && image.TryGetValue(name, out var value) ? value.S : null;
-}
-
-/// <summary>DynamoDB JSON of a stream image as plain JSON.</summary>
-internal static class StreamImageJson
-{
-    public static JsonNode? ToNode(StreamAttributeValue value) => value switch
-    {
-        { S: { } s } => JsonValue.Create(s),
-        { N: { } n } => long.TryParse(n, NumberStyles.Integer, CultureInfo.InvariantCulture, out var whole)
-            ? JsonValue.Create(whole)
-            : JsonValue.Create(decimal.Parse(n, NumberStyles.Float, CultureInfo.InvariantCulture)),
-        { Bool: { } b } => JsonValue.Create(b),
-        { L: { } list } => new JsonArray([.. list.Select(ToNode)]),
-        { M: { } map } => new JsonObject(map.Select(p => KeyValuePair.Create(p.Key, ToNode(p.Value)))),
-        { SS: { } strings } => new JsonArray([.. strings.Select(s => (JsonNode?)JsonValue.Create(s))]),
-        _ => null,
-    };
 }

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, ok } from "../api/client";
 import { formatRelative, formatTime, initials } from "../app/format";
+import { PagedList, appendUnseen } from "../app/PagedList";
 import type { BoardStore } from "../board/boardStore";
 import type { ProjectEvent } from "../session/session";
 import { activityLine, mergeNewest, type ActivityEntry, type Names } from "./activityText";
@@ -65,10 +66,7 @@ export function TaskActivity(props: { store: BoardStore; taskId: string }) {
     setLoadingOlder(true);
     try {
       const next = await page(cursor);
-      setItems((list) => {
-        const known = new Set((list ?? []).map((e) => e.id));
-        return [...(list ?? []), ...(next.items as ActivityEntry[]).filter((e) => !known.has(e.id))];
-      });
+      setItems((list) => appendUnseen(list, next.items as ActivityEntry[]));
       setCursor(next.nextCursor ?? null);
     } catch (e) {
       setLoadError((e as Error).message);
@@ -111,35 +109,28 @@ export function TaskActivity(props: { store: BoardStore; taskId: string }) {
   return (
     <section class="activity" aria-labelledby="activity-title">
       <h3 id="activity-title">Activity</h3>
-      {loadError && (
-        <p class="form-error" role="alert">
-          The activity could not be loaded: {loadError}
-        </p>
-      )}
-      {items === null && !loadError && <p class="muted">Loading activity…</p>}
-      {items !== null && items.length === 0 && <p class="muted">No activity yet. Changes to this task will be listed here.</p>}
-      {items !== null && items.length > 0 && (
-        <ol class="activity-list" aria-label="Activity">
-          {items.map((entry) => (
-            <li key={entry.id} class="activity-entry">
-              <span class="avatar small" aria-hidden="true">
-                {initials(entry.actorId ? members.get(entry.actorId)?.name : undefined)}
-              </span>
-              <span class="activity-text">
-                {activityLine(entry, names)}{" "}
-                <time class="muted" dateTime={entry.at} title={formatTime(entry.at)}>
-                  {formatRelative(entry.at, now)}
-                </time>
-              </span>
-            </li>
-          ))}
-        </ol>
-      )}
-      {cursor && (
-        <button type="button" class="button small" disabled={loadingOlder} onClick={() => void older()}>
-          {loadingOlder ? "Loading…" : "Show older"}
-        </button>
-      )}
+      <PagedList
+        noun="activity"
+        items={items}
+        loadError={loadError}
+        empty="No activity yet. Changes to this task will be listed here."
+        class="activity-list"
+        label="Activity"
+        item={(entry) => (
+          <li key={entry.id} class="activity-entry">
+            <span class="avatar small" aria-hidden="true">
+              {initials(entry.actorId ? members.get(entry.actorId)?.name : undefined)}
+            </span>
+            <span class="activity-text">
+              {activityLine(entry, names)}{" "}
+              <time class="muted" dateTime={entry.at} title={formatTime(entry.at)}>
+                {formatRelative(entry.at, now)}
+              </time>
+            </span>
+          </li>
+        )}
+        more={cursor ? { label: "Show older", busy: loadingOlder, onClick: () => void older() } : null}
+      />
     </section>
   );
 }

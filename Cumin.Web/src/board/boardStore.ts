@@ -1,6 +1,8 @@
 // One project's board as signals: the project, its members and labels, every task the toolbar's filters select (all
 // pages of every column, in rank order), this tab's moves in flight, and the actions that change them, each sent with
 // If-Match so a stale board never overwrites newer work and never silently puts a card back.
+// About 380 lines on purpose: one closure, as every action reads and writes the same signals and moves in flight; the
+// pure rules it applies (the cards' order and places, a task applied, the filters) are in boardState.ts, unit-tested.
 import { computed, signal } from "@preact/signals";
 import { allPages, api, describe, ok, problemOf, type Comment, type Label, type Member, type Project, type Task } from "../api/client";
 import { toast } from "../app/toasts";

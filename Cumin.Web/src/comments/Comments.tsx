@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api, describe, ok, problemOf, type Comment } from "../api/client";
 import { ConfirmDialog } from "../app/ConfirmDialog";
 import { formatTime, initials } from "../app/format";
+import { PagedList, appendUnseen } from "../app/PagedList";
 import { toast } from "../app/toasts";
 import type { BoardStore } from "../board/boardStore";
 import { currentUser } from "../session/session";
@@ -35,10 +36,7 @@ export function Comments(props: { store: BoardStore; taskId: string }) {
   const loadPage = async (after: string | null) => {
     try {
       const page = ok(await api.GET("/api/projects/{projectId}/tasks/{taskId}/comments", { params: { path, query: { limit: String(PAGE), ...(after ? { cursor: after } : {}) } } }));
-      setComments((list) => {
-        const known = new Set((list ?? []).map((c) => c.id));
-        return [...(after ? (list ?? []) : []), ...(page.items as Comment[]).filter((c) => !after || !known.has(c.id))];
-      });
+      setComments((list) => appendUnseen(after ? list : null, page.items as Comment[]));
       setCursor(page.nextCursor ?? null);
       setLoadError(null);
     } catch (e) {
@@ -89,66 +87,59 @@ export function Comments(props: { store: BoardStore; taskId: string }) {
   return (
     <section class="comments" aria-labelledby="comments-title">
       <h3 id="comments-title">Comments</h3>
-      {loadError && (
-        <p class="form-error" role="alert">
-          The comments could not be loaded: {loadError}
-        </p>
-      )}
-      {comments === null && !loadError && <p class="muted">Loading comments…</p>}
-      {comments !== null && comments.length === 0 && <p class="muted">No comments yet.</p>}
-      {comments !== null && comments.length > 0 && (
-        <ol class="comment-list" aria-label="Comments">
-          {comments.map((comment) => (
-            <li key={comment.id} class="comment" aria-label={`Comment by ${authorName(comment.authorId)}`}>
-              <div class="comment-head">
-                <span class="avatar small" aria-hidden="true">
-                  {initials(store.memberById.value.get(comment.authorId)?.name)}
-                </span>
-                <strong>{authorName(comment.authorId)}</strong>
-                <time class="muted" dateTime={comment.createdAt}>
-                  {formatTime(comment.createdAt)}
-                </time>
-                {comment.updatedAt !== comment.createdAt && <span class="muted">(edited)</span>}
-              </div>
-              {editing?.id === comment.id ? (
-                <form onSubmit={saveEdit} class="comment-edit">
-                  <label for={`edit-${comment.id}`} class="visually-hidden">
-                    Edit comment
-                  </label>
-                  <textarea id={`edit-${comment.id}`} rows={3} maxLength={10000} value={editing.body} onInput={(e) => setEditing({ id: comment.id, body: e.currentTarget.value })} />
-                  <div class="row end">
-                    <button type="button" class="button small" onClick={() => setEditing(null)}>
-                      Cancel
-                    </button>
-                    <button type="submit" class="button small primary">
-                      Save comment
-                    </button>
-                  </div>
-                </form>
-              ) : (
-                <p class="pre comment-body">{comment.body}</p>
-              )}
-              {editing?.id !== comment.id && (comment.authorId === me || isOwner) && (
-                <div class="row end comment-actions">
-                  {comment.authorId === me && (
-                    <button type="button" class="button small" onClick={() => setEditing({ id: comment.id, body: comment.body })}>
-                      Edit
-                    </button>
-                  )}
-                  <button type="button" class="button small danger" onClick={() => setDeleting(comment)}>
-                    Delete
+      <PagedList
+        noun="comments"
+        items={comments}
+        loadError={loadError}
+        empty="No comments yet."
+        class="comment-list"
+        label="Comments"
+        item={(comment) => (
+          <li key={comment.id} class="comment" aria-label={`Comment by ${authorName(comment.authorId)}`}>
+            <div class="comment-head">
+              <span class="avatar small" aria-hidden="true">
+                {initials(store.memberById.value.get(comment.authorId)?.name)}
+              </span>
+              <strong>{authorName(comment.authorId)}</strong>
+              <time class="muted" dateTime={comment.createdAt}>
+                {formatTime(comment.createdAt)}
+              </time>
+              {comment.updatedAt !== comment.createdAt && <span class="muted">(edited)</span>}
+            </div>
+            {editing?.id === comment.id ? (
+              <form onSubmit={saveEdit} class="comment-edit">
+                <label for={`edit-${comment.id}`} class="visually-hidden">
+                  Edit comment
+                </label>
+                <textarea id={`edit-${comment.id}`} rows={3} maxLength={10000} value={editing.body} onInput={(e) => setEditing({ id: comment.id, body: e.currentTarget.value })} />
+                <div class="row end">
+                  <button type="button" class="button small" onClick={() => setEditing(null)}>
+                    Cancel
+                  </button>
+                  <button type="submit" class="button small primary">
+                    Save comment
                   </button>
                 </div>
-              )}
-            </li>
-          ))}
-        </ol>
-      )}
-      {cursor && (
-        <button type="button" class="button small" onClick={() => void loadPage(cursor)}>
-          Show more comments
-        </button>
-      )}
+              </form>
+            ) : (
+              <p class="pre comment-body">{comment.body}</p>
+            )}
+            {editing?.id !== comment.id && (comment.authorId === me || isOwner) && (
+              <div class="row end comment-actions">
+                {comment.authorId === me && (
+                  <button type="button" class="button small" onClick={() => setEditing({ id: comment.id, body: comment.body })}>
+                    Edit
+                  </button>
+                )}
+                <button type="button" class="button small danger" onClick={() => setDeleting(comment)}>
+                  Delete
+                </button>
+              </div>
+            )}
+          </li>
+        )}
+        more={cursor ? { label: "Show more comments", onClick: () => void loadPage(cursor) } : null}
+      />
       {store.canEdit.value && (
         <form class="comment-new" onSubmit={add}>
           <label for="new-comment">Add a comment</label>

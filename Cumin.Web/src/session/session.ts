@@ -1,5 +1,7 @@
 // The session: the tokens (TokenStore), the single-flight refresh shared by every tab, sign-in and sign-out, and the
 // SignalR hub connection that uses a fresh access token on every (re)connect.
+// About 320 lines on purpose: STYLE.md's one session module, since the hub's life follows the session's (a sign-out
+// stops it, every reconnect takes a token from the refresh); the pure token rules are in tokenStore.ts.
 import { signal } from "@preact/signals";
 import { HubConnectionBuilder, HubConnectionState, LogLevel, type HubConnection } from "@microsoft/signalr";
 import { api, problemOf, useAuth, type Problem, type TokenResponse, type UserNotification } from "../api/client";

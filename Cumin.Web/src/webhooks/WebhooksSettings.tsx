@@ -1,14 +1,14 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api, describe, fieldErrors, ok, problemOf, type CreatedWebhook, type Delivery, type Problem, type Webhook } from "../api/client";
+import { api, describe, ok, problemOf, type CreatedWebhook, type Webhook } from "../api/client";
 import { ConfirmDialog } from "../app/ConfirmDialog";
-import { formatRelative, formatTime } from "../app/format";
+import { formatTime } from "../app/format";
 import { toast } from "../app/toasts";
-import { Field } from "../auth/Field";
-import { ALL_EVENTS, EVENT_GROUPS, deliverySummary, eventsSummary } from "./webhookText";
+import { NewWebhookForm } from "./NewWebhookForm";
+import { WebhookDeliveries } from "./WebhookDeliveries";
+import { deliverySummary, eventsSummary } from "./webhookText";
 
 /** A ping or a change is delivered by moments later (through a queue): the list and its deliveries are read again meanwhile. */
 const REREAD_AFTER_MS = [1000, 3000, 7000, 15000, 30000];
-const DELIVERIES = 20;
 
 /**
  * The project's webhooks (API.md's Webhooks; owners only, so the board offers this to owners alone): add one (its
@@ -136,7 +136,7 @@ export function WebhooksSettings(props: { projectId: string }) {
                   Delete
                 </button>
               </div>
-              {opened === webhook.id && <Deliveries projectId={projectId} webhook={webhook} seq={deliveriesSeq} now={now} />}
+              {opened === webhook.id && <WebhookDeliveries projectId={projectId} webhook={webhook} seq={deliveriesSeq} now={now} />}
             </li>
           ))}
         </ul>
@@ -205,155 +205,3 @@ function SecretOnce(props: { webhook: CreatedWebhook; onDone: () => void }) {
   );
 }
 
-function NewWebhookForm(props: { projectId: string; onCreated: (webhook: CreatedWebhook) => void }) {
-  const [url, setUrl] = useState("");
-  const [all, setAll] = useState(true);
-  const [chosen, setChosen] = useState<string[]>([]);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [saving, setSaving] = useState(false);
-  const eventErrors = fieldErrors(problem, "events");
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    if (!all && chosen.length === 0) {
-      setProblem({ status: 400, title: "Choose events", errors: { events: ["Choose at least one event, or All events."] } });
-      return;
-    }
-    setSaving(true);
-    const { data, error, response } = await api.POST("/api/projects/{projectId}/webhooks", {
-      params: { path: { projectId: props.projectId } },
-      body: { url: url.trim(), events: all ? [ALL_EVENTS] : chosen },
-    });
-    setSaving(false);
-    if (data) {
-      props.onCreated(data);
-      setUrl("");
-      setAll(true);
-      setChosen([]);
-      setProblem(null);
-    } else setProblem(problemOf(response, error));
-  };
-  const toggle = (type: string, on: boolean) => setChosen((list) => (on ? [...list.filter((t) => t !== type), type] : list.filter((t) => t !== type)));
-  return (
-    <form class="new-webhook" aria-labelledby="new-webhook-title" onSubmit={submit}>
-      <h4 id="new-webhook-title">Add a webhook</h4>
-      <Field
-        id="webhook-url"
-        label="Payload URL"
-        name="url"
-        type="url"
-        required
-        maxLength={2000}
-        placeholder="https://example.com/cumin-events"
-        hint="An https:// address (http:// only where this server allows it). Addresses on private networks are refused unless this server allows them."
-        value={url}
-        onInput={setUrl}
-        problem={problem}
-      />
-      <fieldset class="event-choice" aria-describedby={eventErrors.length ? "webhook-events-error" : undefined}>
-        <legend>Events to send</legend>
-        <label class="choice">
-          <input type="radio" name="webhook-events" checked={all} onChange={() => setAll(true)} />
-          All events
-        </label>
-        <label class="choice">
-          <input type="radio" name="webhook-events" checked={!all} onChange={() => setAll(false)} />
-          Only the events I choose
-        </label>
-        {!all && (
-          <div class="event-groups">
-            {EVENT_GROUPS.map((group) => (
-              <fieldset key={group.name} class="event-group">
-                <legend>{group.name}</legend>
-                {group.types.map((type) => (
-                  <label key={type} class="choice">
-                    <input type="checkbox" checked={chosen.includes(type)} onChange={(e) => toggle(type, e.currentTarget.checked)} />
-                    <code>{type}</code>
-                  </label>
-                ))}
-              </fieldset>
-            ))}
-          </div>
-        )}
-        {eventErrors.length > 0 && (
-          <p id="webhook-events-error" class="field-error">
-            {eventErrors.join(" ")}
-          </p>
-        )}
-      </fieldset>
-      {problem && !problem.errors && (
-        <p class="form-error" role="alert">
-          {problem.status === 409 ? "This project has 10 webhooks, the most it may have. Delete one to add another." : describe(problem)}
-        </p>
-      )}
-      <button type="submit" class="button primary" disabled={saving}>
-        {saving ? "Adding…" : "Add webhook"}
-      </button>
-    </form>
-  );
-}
-
-/** A webhook's recent deliveries, newest first (read again when seq changes: after a ping). */
-function Deliveries(props: { projectId: string; webhook: Webhook; seq: number; now: Date }) {
-  const [items, setItems] = useState<Delivery[] | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
-  const load = async () => {
-    try {
-      const page = ok(
-        await api.GET("/api/projects/{projectId}/webhooks/{webhookId}/deliveries", {
-          params: { path: { projectId: props.projectId, webhookId: props.webhook.id }, query: { limit: DELIVERIES } },
-        }),
-      );
-      setItems(page.items);
-      setLoadError(null);
-    } catch (e) {
-      setLoadError((e as Error).message);
-    }
-  };
-  useEffect(() => void load(), [props.webhook.id, props.seq, props.webhook.lastDelivery?.at]);
-  const caption = `Recent deliveries to ${props.webhook.url}`;
-  return (
-    <div class="deliveries">
-      {loadError && (
-        <p class="form-error" role="alert">
-          The deliveries could not be loaded: {loadError}
-        </p>
-      )}
-      {items === null && !loadError && <p class="muted">Loading deliveries…</p>}
-      {items !== null && items.length === 0 && <p class="muted">Nothing delivered yet. Send a ping to try it.</p>}
-      {items !== null && items.length > 0 && (
-        <div class="table-scroll">
-          <table class="deliveries-table" aria-label={caption}>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Event</th>
-                <th scope="col">Result</th>
-                <th scope="col">Attempt</th>
-                <th scope="col">Time taken</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((d) => (
-                <tr key={d.id}>
-                  <td>
-                    <time dateTime={d.at} title={formatTime(d.at)}>
-                      {formatRelative(d.at, props.now)}
-                    </time>
-                  </td>
-                  <td>
-                    <code>{d.type}</code>
-                  </td>
-                  <td class={d.ok ? "delivery-ok" : "delivery-failed"}>
-                    {d.ok ? "Delivered" : "Failed"} ({d.status ?? "no answer"}){d.error ? `: ${d.error}` : ""}
-                  </td>
-                  <td>{d.attempt}</td>
-                  <td>{d.durationMs} ms</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </div>
-  );
-}
