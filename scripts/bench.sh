@@ -9,6 +9,8 @@
 #   scripts/bench.sh faults [dynamodb|postgres|fauxqs|runner|silo-kill|rolling|api-kill]   outages under a mixed load
 #                                       (not in `all`: it stops servers); the last three on a cluster of their own
 #   scripts/bench.sh live               the hub (200 watchers over two API instances: lag, CPU per watcher) and webhook delivery lag
+#   scripts/bench.sh soak [--quick]     CUMIN_SOAK_MINUTES (10) of mixed load at half the capacity it measures first: p99 and
+#                                       every process's memory, first minute against last (not in `all`: it is long)
 set -euo pipefail
 # shellcheck source=stack.sh
 source "$(dirname "$0")/stack.sh"
@@ -122,12 +124,19 @@ run_one() {
   if [ "$name" = faults ] && [[ " ${FAULTS_CLUSTER[*]} " == *" ${1:-} "* ]]; then
     cluster_start
   else
-    case "$name" in api | counts | login | board | faults | live) apps_start "$STATE" ;; web) web_apps_start "$STATE" ;; esac
+    case "$name" in api | counts | login | board | faults | live | soak) apps_start "$STATE" ;; web) web_apps_start "$STATE" ;; esac
     # The faults benchmark kills the runner (apps_start's second program) and starts another (scripts/bench-faults.sh).
     if [ "$name" = faults ]; then echo "${PROGRAM_PIDS[1]}" >"$STATE/runner.pid"; fi
   fi
   if [ "$name" = api ]; then start_baseline; fi
   if [ "$name" = live ]; then start_second_api; fi
+  # The soak reads the memory of every process of the stack: the programs in apps_start's order, then the servers.
+  if [ "$name" = soak ]; then
+    CUMIN_SOAK_PIDS="silo=${PROGRAM_PIDS[0]} runner=${PROGRAM_PIDS[1]} api=${PROGRAM_PIDS[2]}"
+    CUMIN_SOAK_PIDS+=" dynamodb=$(cat "$STATE/dynamodb.pid") fauxqs=$(cat "$STATE/fauxqs.pid")"
+    CUMIN_SOAK_PIDS+=" postgres=$(head -n 1 "$(cat "$STATE/postgres.datadir")/postmaster.pid")"
+    export CUMIN_SOAK_PIDS
+  fi
   log "benchmark: $name $*"
   if [ "$name" = web ]; then
     (cd Cumin.Web && node e2e/bench.mjs "$@")

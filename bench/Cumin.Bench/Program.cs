@@ -11,6 +11,7 @@ using Cumin.Bench;
 //   faults [dynamodb|postgres|fauxqs|runner|silo-kill|rolling|api-kill ...]  outages, a silo or an API killed, a rolling restart, under a mixed load: answers classified, writes and counts checked
 //   login [--rounds 15]                                                    a login's password check at 100,000 and 210,000 iterations, and through the API
 //   live [--hub-changes 200] [--watchers 200] [--projects 50] [--webhook-changes 200] [--webhook-projects 10]   hub: PATCH response to every watcher, CPU per watcher; webhook delivery lag
+//   soak [--quick]                                                         CUMIN_SOAK_MINUTES (10) of mixed load at half capacity: p99 and memory, first minute against last
 // One class per benchmark; add a case here to add one.
 var command = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "storage";
 var rest = args.Length > 0 && args[0] == command ? args[1..] : args;
@@ -37,7 +38,9 @@ switch (command)
         return await FaultsBenchmark.RunAsync(rest);
     case "live":
         return await LiveBenchmark.RunAsync(rest);
+    case "soak":
+        return await SoakBenchmark.RunAsync(rest);
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{command}'. Known: storage, storage-cpu, api, counts, export, login, board, live, dynamodb-proxy, faults.");
+        Console.Error.WriteLine($"Unknown benchmark '{command}'. Known: storage, storage-cpu, api, counts, export, login, board, live, soak, dynamodb-proxy, faults.");
         return 2;
 }
