@@ -9,18 +9,28 @@ namespace Cumin.Bench;
 internal static class ChildProcesses
 {
     /// <summary>Peak resident set size of a child process (Linux VmHWM), in bytes.</summary>
-    public static long PeakRss(Process process)
-    {
-        foreach (var line in File.ReadLines($"/proc/{process.Id}/status"))
-        {
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-            {
-                return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
-            }
-        }
+    public static long PeakRss(Process process) => StatusBytes(process.Id, "VmHWM:");
 
-        return 0;
+    /// <summary>
+    /// A memory field of /proc/PID/status (VmRSS:, VmHWM:, RssAnon:, given in kB), in bytes; 0 when the field or the
+    /// process is gone (one that ended between a listing and the read).
+    /// </summary>
+    public static long StatusBytes(int pid, string field)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
     }
+
+    /// <summary>The machine's 1, 5 and 15 minute load averages, for a benchmark to print beside its figures.</summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 
     public static Process Start(string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?> settings, Action<string>? onLine = null)
     {

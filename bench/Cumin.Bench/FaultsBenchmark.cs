@@ -22,7 +22,7 @@ internal static partial class FaultsBenchmark
         var failed = 0;
         foreach (var name in args.Count > 0 ? args : Cases)
         {
-            Console.WriteLine($"faults: {name} (load average {LoadAverage()})");
+            Console.WriteLine($"faults: {name} (load average {ChildProcesses.LoadAverage().Split(' ')[0]})");
             var holds = name switch
             {
                 "dynamodb" => await DependencyAsync(api, "DynamoDB Local", "dynamodb", requireOnlyOk: false),
@@ -239,7 +239,4 @@ internal static partial class FaultsBenchmark
             throw new InvalidOperationException($"{string.Join(' ', arguments)} exited with {process.ExitCode}");
         }
     }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 }

@@ -40,7 +40,7 @@ internal static partial class LiveBenchmark
         }
 
         Console.WriteLine();
-        Console.WriteLine($"hub: {apis.Count} API instances, {watchers} WebSocket connections of {WatcherUsers} users spread over them; load average {LoadAverage()}");
+        Console.WriteLine($"hub: {apis.Count} API instances, {watchers} WebSocket connections of {WatcherUsers} users spread over them; load average {ChildProcesses.LoadAverage()}");
         var one = await HubScenarioAsync(http, owner, users, apis, serverPids, changes, watchers, projects: 1);
         var many = await HubScenarioAsync(http, owner, users, apis, serverPids, changes, watchers, projects);
         var holds = one && many;
@@ -130,7 +130,7 @@ internal static partial class LiveBenchmark
             Console.WriteLine($"    PATCH response -> projectEvent at each watcher: p50 {Pct(lags, 0.5):N1} ms   hub p95 {p95:N1} ms   hub p99 {p99:N1} ms   max {lags[^1]:N1} ms");
             Console.WriteLine(
                 $"    server CPU per change: {withWatchers / 1000.0 / changeCount:N0} µs watched, {alone / 1000.0 / changeCount:N0} µs unwatched; " +
-                $"extra CPU per change per watcher {extraPerWatcher:N1} µs   load average {LoadAverage()}");
+                $"extra CPU per change per watcher {extraPerWatcher:N1} µs   load average {ChildProcesses.LoadAverage()}");
             return p95 < 100 && p99 < 250;
         }
         finally

@@ -112,7 +112,7 @@ internal static partial class LiveBenchmark
         Console.WriteLine();
         Console.WriteLine($"webhook delivery lag, task created (201) -> delivery at the receiver ({sorted.Count} changes):");
         Console.WriteLine($"  p50 {Pct(sorted, 0.50):N0} ms   webhook delivery lag p95 {p95:N0} ms   max {sorted[^1]:N0} ms");
-        Console.WriteLine($"  load average at the end: {LoadAverage()}");
+        Console.WriteLine($"  load average at the end: {ChildProcesses.LoadAverage()}");
         Console.WriteLine($"aim webhook delivery lag p95 < 2 s: {(p95 < 2000 ? "holds" : "missed")}");
         return p95 < 2000;
     }
@@ -149,9 +149,6 @@ internal static partial class LiveBenchmark
         socket.Start();
         return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 
     private static double Pct(List<double> sorted, double p) => sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
 

@@ -39,7 +39,7 @@ internal static class SoakBenchmark
 
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Workers * 2 }) { BaseAddress = api, Timeout = TimeSpan.FromSeconds(10) };
         var users = await Task.WhenAll(Enumerable.Range(0, Workers / 2).Select(i => SoakUser.SignUpAsync(http, i)));
-        Console.WriteLine($"soak: {Workers} workers, {users.Length} users with a project of {TasksPerProject} tasks each; load average {LoadAverage()}");
+        Console.WriteLine($"soak: {Workers} workers, {users.Length} users with a project of {TasksPerProject} tasks each; load average {ChildProcesses.LoadAverage()}");
 
         // Capacity: the same load, unpaced.
         var capacity = await RunLoadAsync(users, calibration, pacing: TimeSpan.Zero, onMinute: null);
@@ -87,7 +87,7 @@ internal static class SoakBenchmark
             Console.WriteLine($"  error: {error}");
         }
 
-        Console.WriteLine($"load average at the end {LoadAverage()}");
+        Console.WriteLine($"load average at the end {ChildProcesses.LoadAverage()}");
         return soak.Errors == 0 && p99Flat && memoryFlat ? 0 : 1;
     }
 
@@ -168,21 +168,7 @@ internal static class SoakBenchmark
     /// their resident shared buffers are the postmaster's too, and summing those would count them once per backend.
     /// </summary>
     private static long Rss(string name, int pid) =>
-        Status(pid, "VmRSS:") + (name == "postgres" ? Children(pid).Sum(child => Status(child, "RssAnon:")) : 0);
-
-    private static long Status(int pid, string field)
-    {
-        try
-        {
-            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
-            return line is null ? 0 : long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
-        }
-        catch (IOException)
-        {
-            // A backend that ended between the listing and the read.
-            return 0;
-        }
-    }
+        ChildProcesses.StatusBytes(pid, "VmRSS:") + (name == "postgres" ? Children(pid).Sum(child => ChildProcesses.StatusBytes(child, "RssAnon:")) : 0);
 
     private static List<int> Children(int pid)
     {
@@ -191,9 +177,6 @@ internal static class SoakBenchmark
             ? [.. File.ReadAllText(path).Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(c => int.Parse(c, CultureInfo.InvariantCulture))]
             : [];
     }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 
     private sealed record Minute(int Index, int Count, double P50, double P99, int Errors, Dictionary<string, long> Rss);
 
