@@ -104,10 +104,14 @@ start_second_api() {
 
 run_one() {
   local name=$1; shift
-  STATE="$(mktemp -d /tmp/cumin-bench.XXXXXX)"
-  if [ "$name" = faults ]; then
-    # As make run keeps them, data on disk (DynamoDB Local with -dbPath), on free ports: the servers are stopped and
-    # started again, and must come back with what they had.
+  # The soak's stack on a tmpfs: as make run keeps it, but without the disk's flushes setting the pace of every write.
+  local base=/tmp
+  if [ "$name" = soak ] && [ -d /dev/shm ]; then base=/dev/shm; fi
+  STATE="$(mktemp -d "$base/cumin-bench.XXXXXX")"
+  if [ "$name" = faults ] || [ "$name" = soak ]; then
+    # As make run keeps them, data in files (DynamoDB Local with -dbPath, its stream records indexed), on free ports:
+    # the faults benchmark stops the servers and starts them again, and they must come back with what they had; the
+    # soak runs for as long as a `make run` session might.
     CUMIN_DYNAMODB_PORT=$(free_port) CUMIN_FAUXQS_PORT=$(free_port) CUMIN_POSTGRES_PORT=$(free_port)
     export CUMIN_DYNAMODB_PORT CUMIN_FAUXQS_PORT CUMIN_POSTGRES_PORT
     export CUMIN_BENCH_STATE="$STATE" CUMIN_BENCH_CONTROL="$STACK_ROOT/scripts/bench-faults.sh"

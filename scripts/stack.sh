@@ -55,6 +55,13 @@ start_dynamodb() {
       "${storage[@]}" -sharedDb -port "$port" -disableTelemetry) >"$dir/dynamodb.log" 2>&1 &
   echo $! >"$dir/dynamodb.pid"
   wait_for http "http://127.0.0.1:$port/" 60 || { tail -n 20 "$dir/dynamodb.log" >&2; die "DynamoDB Local did not start"; }
+  # In a file, the stream records get the indexes they lack (see the program); without it the stack slows as they pile up.
+  # A machine without a Java compiler still runs the stack, only slower over hours.
+  if [ "$mode" = run ]; then
+    java -XX:TieredStopAtLevel=1 -Djava.library.path="$lib/DynamoDBLocal_lib" -cp "$lib/DynamoDBLocal_lib/sqlite4java.jar" \
+      "$STACK_ROOT/scripts/DynamoDbLocalStreamIndex.java" "$dir/dynamodb/shared-local-instance.db" "http://127.0.0.1:$port/" \
+      >>"$dir/dynamodb.log" 2>&1 || log "DynamoDB Local's stream records are not indexed (see $dir/dynamodb.log)"
+  fi
 }
 
 start_fauxqs() {
