@@ -28,6 +28,35 @@ internal static class ChildProcesses
         }
     }
 
+    /// <summary>
+    /// Waits until process <paramref name="pid"/> has ended: gone from /proc, or a zombie (state Z) not yet reaped, whose
+    /// files and sockets the kernel has already closed. A process SIGKILLed takes tens of milliseconds to get there.
+    /// </summary>
+    public static async Task WaitGoneAsync(int pid, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < timeout)
+        {
+            try
+            {
+                var stat = await File.ReadAllTextAsync($"/proc/{pid}/stat");
+                // "PID (comm) STATE ...": the name may hold spaces, the state follows its last parenthesis.
+                if (stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z'))
+                {
+                    return;
+                }
+            }
+            catch (IOException)
+            {
+                return;
+            }
+
+            await Task.Delay(2);
+        }
+
+        throw new TimeoutException($"process {pid} still runs {timeout.TotalSeconds:F0} s after it was killed");
+    }
+
     /// <summary>The machine's 1, 5 and 15 minute load averages, for a benchmark to print beside its figures.</summary>
     public static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";

@@ -110,7 +110,8 @@ internal static partial class FaultsBenchmark
 
     /// <summary>
     /// API instance 1 killed with SIGKILL behind NGINX: only requests in flight on it may fail (NGINX retries a GET
-    /// elsewhere, never a POST or PATCH it has sent); everything after goes to the other instance.
+    /// elsewhere, never a POST or PATCH it has sent); everything after goes to the other instance. "In flight" ends when
+    /// the process is gone: until the kernel has torn it down, its sockets still take what NGINX writes onto them.
     /// </summary>
     private static async Task<bool> ApiKillAsync(Uri api)
     {
@@ -118,9 +119,13 @@ internal static partial class FaultsBenchmark
         using var stop = new CancellationTokenSource();
         var running = load.RunAsync(stop.Token, TimeSpan.FromMilliseconds(5));
         await Task.Delay(TimeSpan.FromSeconds(5));
+        var pid = int.Parse(await File.ReadAllTextAsync(AppPidFile("api", 1)), System.Globalization.CultureInfo.InvariantCulture);
         var killing = load.Now;
         await Stack("kill", "api", 1);
+        var signalled = load.Now;
+        await ChildProcesses.WaitGoneAsync(pid, TimeSpan.FromSeconds(10));
         var killed = load.Now;
+        Console.WriteLine($"faults: API instance 1 SIGKILLed {signalled - killing:F3} s after the kill began; its process was gone {killed - signalled:F3} s after the signal");
         await Task.Delay(TimeSpan.FromSeconds(10));
         await Stack("start", "api", 1);
         await Task.Delay(TimeSpan.FromSeconds(5));
@@ -133,10 +138,10 @@ internal static partial class FaultsBenchmark
         var afterKill = whole.Failures.Where(a => a.At >= killed).ToList();
         var lost = await LostAsync(load);
         Console.WriteLine($"faults: API instance 1 of 2 SIGKILLed behind NGINX under {answers.Count} requests; {inFlight} in flight (on either instance) when it died");
-        Console.WriteLine($"  requests: {whole}; {afterKill.Count} failures among requests sent after the kill; {lost}");
+        Console.WriteLine($"  requests: {whole}; {afterKill.Count} failures among requests sent once its process was gone; {lost}");
         foreach (var failure in whole.Failures.Take(5))
         {
-            Console.WriteLine($"    {failure.Kind} sent {failure.At - killing:+0.00;-0.00} s from the kill: {failure.Status} {failure.Detail}");
+            Console.WriteLine($"    {failure.Kind} sent {failure.At - signalled:+0.00;-0.00} s from the SIGKILL: {failure.Status} {failure.Detail}");
         }
 
         var holds = afterKill.Count == 0 && whole.Failed <= inFlight && lost == NothingLost;
@@ -160,13 +165,17 @@ internal static partial class FaultsBenchmark
     }
 
     /// <summary>The numbers of the silos or API instances running now (their PID files, scripts/bench-faults.sh's).</summary>
-    private static List<int> Running(string part)
-    {
-        var apps = Path.Combine(Environment.GetEnvironmentVariable("CUMIN_BENCH_STATE") ?? throw new InvalidOperationException("CUMIN_BENCH_STATE is not set"), "apps");
-        return [.. Directory.GetFiles(apps, $"{part}*.pid")
+    private static List<int> Running(string part) =>
+        [.. Directory.GetFiles(AppsDirectory, $"{part}*.pid")
             .Select(file => int.Parse(Path.GetFileNameWithoutExtension(file)[part.Length..], System.Globalization.CultureInfo.InvariantCulture))
             .Order()];
-    }
+
+    /// <summary>The PID file of silo or API instance <paramref name="which"/> while it runs.</summary>
+    private static string AppPidFile(string part, int which) =>
+        Path.Combine(AppsDirectory, $"{part}{which.ToString(System.Globalization.CultureInfo.InvariantCulture)}.pid");
+
+    private static string AppsDirectory => Path.Combine(
+        Environment.GetEnvironmentVariable("CUMIN_BENCH_STATE") ?? throw new InvalidOperationException("CUMIN_BENCH_STATE is not set"), "apps");
 
     private static string Verdict(bool holds) => holds ? "holds" : "DOES NOT HOLD";
 }
