@@ -35,7 +35,8 @@ public sealed class FunctionTelemetry : IDisposable
             .SetResourceBuilder(resource)
             .SetSampler(BackgroundPollingSampler.Instance)
             .AddSource(CuminTelemetry.Name)
-            .AddHttpClientInstrumentation(http => http.EnrichWithHttpRequestMessage = AwsCallNames.Enrich)
+            .AddHttpClientInstrumentation()
+            .AddAwsSdkInstrumentation()
             .AddNpgsql()
             .AddOtlpExporter()
             .Build();

@@ -25,9 +25,9 @@ public static class TelemetryHostingExtensions
 
     /// <summary>
     /// Adds Cumin's telemetry as service <paramref name="serviceName"/> (<c>OTEL_SERVICE_NAME</c> overrides it):
-    /// ASP.NET Core, HttpClient (so the AWS SDK's calls, named by service and operation), Npgsql and Orleans spans and
-    /// meters, the .NET runtime's meters, Cumin's own source and meter, and logs with their scopes; exported over OTLP
-    /// when <see cref="OtlpEndpointVariable"/> is set. <paramref name="tracing"/> adds to the trace pipeline (a test's
+    /// ASP.NET Core, HttpClient, the AWS SDK's calls (named by service and operation, <see cref="AwsSdkTracing"/>), Npgsql
+    /// and Orleans spans and meters, the .NET runtime's meters, Cumin's own source and meter, and logs with their scopes;
+    /// exported over OTLP when <see cref="OtlpEndpointVariable"/> is set. <paramref name="tracing"/> adds to the trace pipeline (a test's
     /// in-memory exporter).
     /// </summary>
     public static TBuilder AddCuminTelemetry<TBuilder>(this TBuilder builder, string serviceName, Action<TracerProviderBuilder>? tracing = null)
@@ -43,7 +43,8 @@ public static class TelemetryHostingExtensions
                     .AddSource(CuminTelemetry.Name)
                     .AddSource([.. CuminTelemetry.OrleansSources])
                     .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = IsNotProbe)
-                    .AddHttpClientInstrumentation(http => http.EnrichWithHttpRequestMessage = AwsCallNames.Enrich)
+                    .AddHttpClientInstrumentation()
+                    .AddAwsSdkInstrumentation()
                     .AddNpgsql();
                 tracing?.Invoke(traces);
             })

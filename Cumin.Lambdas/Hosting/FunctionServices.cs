@@ -1,3 +1,4 @@
+using Cumin.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -24,6 +25,8 @@ public static class FunctionServices
         Func<IConfigurationBuilder, IConfigurationBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(register);
+        // Before the function's AWS clients are built, which is before its first invocation starts its telemetry.
+        AwsSdkTracing.Install();
         IConfigurationBuilder builder = new ConfigurationBuilder().AddEnvironmentVariables();
         var configuration = (configure?.Invoke(builder) ?? builder).Build();
         var services = new ServiceCollection()

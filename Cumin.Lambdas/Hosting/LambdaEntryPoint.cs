@@ -15,13 +15,15 @@ public sealed class LambdaEntryPoint(string serviceName)
     public async Task<Stream> InvokeAsync(Func<Stream, CancellationToken, Task<Stream>> invoke, Stream input)
     {
         ArgumentNullException.ThrowIfNull(invoke);
+        // Started before the first invocation, not after it, so that the first one is traced too.
+        var telemetry = _telemetry.Value;
         try
         {
             return await invoke(input, CancellationToken.None);
         }
         finally
         {
-            _telemetry.Value.Flush();
+            telemetry.Flush();
         }
     }
 }

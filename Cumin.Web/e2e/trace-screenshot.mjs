@@ -28,7 +28,8 @@ assert.equal((await api.get(`/api/exports/${exportId}`)).body.status, "done");
 // The notification reaches the user grain and the API a moment after the job is done; then the batches leave.
 await new Promise((r) => setTimeout(r, 4000));
 
-const page = await (await browser.newContext({ viewport: { width: 1600, height: 1000 }, deviceScaleFactor: 1 })).newPage();
+// Tall enough for the whole trace (about 40 spans: each AWS call is its SDK span and its HTTP attempt).
+const page = await (await browser.newContext({ viewport: { width: 1600, height: 1700 }, deviceScaleFactor: 1 })).newPage();
 // The last span (the API's SignalR send) may still be on its way: reload until the page shows it.
 for (let attempt = 0; ; attempt++) {
   await page.goto(`${dashboard}/traces/detail/${traceId}`);

@@ -24,7 +24,8 @@ public sealed class TracingTests(ApiFixture fixture)
             .SetSampler(new AlwaysOnSampler())
             .AddSource(CuminTelemetry.Name, "Microsoft.AspNetCore")
             .AddSource([.. CuminTelemetry.OrleansSources])
-            .AddHttpClientInstrumentation(http => http.EnrichWithHttpRequestMessage = AwsCallNames.Enrich)
+            .AddHttpClientInstrumentation()
+            .AddAwsSdkInstrumentation()
             .AddInMemoryExporter(spans)
             .Build();
         var owner = await fixture.NewUserAsync("Tracer");
