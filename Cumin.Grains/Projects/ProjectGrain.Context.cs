@@ -59,7 +59,17 @@ public sealed partial class ProjectGrain
         // them (each call would fail); task grains on other silos let their lease run out, as after a crash.
         if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
         {
-            await TellWatchers(null);
+            // Waited for no longer than a task grain's lease: one not told by then has let its lease run out and asks the
+            // next activation anyway. Longer only holds up every request queued behind this deactivation: a task grain on
+            // a silo that is stopping takes no message until its silo has stopped (a rolling restart saw 30 s of 503s).
+            try
+            {
+                await TellWatchers(null).WaitAsync(Tasks.TaskGrain.MembershipLease, timeProvider, CancellationToken.None);
+            }
+            catch (TimeoutException)
+            {
+                LogWatchersNotAllTold(logger, Id, _watchers.Count);
+            }
         }
 
         _watchers.Clear();
@@ -121,6 +131,9 @@ public sealed partial class ProjectGrain
     private ProjectContext ContextNow() => new(
         state.State.Members.ToDictionary(m => m.UserId, m => m.Role, StringComparer.Ordinal),
         Labels.State.Labels.Select(l => l.Id).ToHashSet(StringComparer.Ordinal));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Project {ProjectId} deactivated before all its {Watchers} task grains were told; the rest ask again once their lease is out")]
+    private static partial void LogWatchersNotAllTold(ILogger logger, string projectId, int watchers);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Project {ProjectId} could not tell task {TaskId} that its context changed")]
     private static partial void LogWatcherNotTold(ILogger logger, Exception exception, string projectId, string taskId);

@@ -96,7 +96,7 @@ public sealed partial class TaskGrain
         if (edited.Body != comment.Body)
         {
             await comments.UpdateAsync(ProjectId, edited);
-            await Project.TaskWritten(TaskId, state.State.ToItem(), new TaskNews(ProjectEventTypes.CommentUpdated, callerId, edited));
+            await ReportWrittenAsync(state.State.ToItem(), new TaskNews(ProjectEventTypes.CommentUpdated, callerId, edited));
         }
 
         return Reply<Comment>.Ok(edited);
@@ -153,7 +153,7 @@ public sealed partial class TaskGrain
             throw;
         }
 
-        await Project.TaskWritten(TaskId, state.State.ToItem(), news);
+        await ReportWrittenAsync(state.State.ToItem(), news);
     }
 
     private async Task DeleteCommentsAsync()

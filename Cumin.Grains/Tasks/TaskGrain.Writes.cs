@@ -53,7 +53,7 @@ public sealed partial class TaskGrain
             written = true;
             var item = next.ToItem();
             var type = PlaceOnly(current, next) ? ProjectEventTypes.TaskMoved : ProjectEventTypes.TaskUpdated;
-            await Project.TaskWritten(TaskId, item, new TaskNews(type, callerId));
+            await ReportWrittenAsync(item, new TaskNews(type, callerId));
             return Reply<TaskItem>.Ok(item);
         }
         finally

@@ -46,6 +46,23 @@ public sealed partial class TaskGrain(
 
     private IProjectGrain Project => GrainFactory.Of<IProjectGrain>(ProjectId);
 
+    /// <summary>
+    /// Reports a stored change to the project (<see cref="IProjectGrain.TaskWritten"/>). Once more if the project's silo
+    /// went away meanwhile (a rolling restart): the write is stored, so failing now would answer 503 for a change that
+    /// was made; the project's next activation, elsewhere, reads its board with the change and takes the report again.
+    /// </summary>
+    private async Task ReportWrittenAsync(TaskItem? item, TaskNews news)
+    {
+        try
+        {
+            await Project.TaskWritten(TaskId, item, news);
+        }
+        catch (SiloUnavailableException)
+        {
+            await Project.TaskWritten(TaskId, item, news);
+        }
+    }
+
     public async Task<Reply<TaskItem>> Get(string callerId)
     {
         if (!state.RecordExists)
@@ -154,7 +171,7 @@ public sealed partial class TaskGrain(
             throw;
         }
 
-        await Project.TaskWritten(TaskId, null, new TaskNews(ProjectEventTypes.TaskDeleted, callerId));
+        await ReportWrittenAsync(null, new TaskNews(ProjectEventTypes.TaskDeleted, callerId));
         DeactivateOnIdle();
         if (hadComments)
         {
@@ -233,7 +250,7 @@ public sealed partial class TaskGrain(
         next.UpdatedBy = actorId;
         next.Version++;
         await WriteAsync(next, current);
-        await Project.TaskWritten(TaskId, next.ToItem(), new TaskNews(ProjectEventTypes.TaskUpdated, actorId));
+        await ReportWrittenAsync(next.ToItem(), new TaskNews(ProjectEventTypes.TaskUpdated, actorId));
     }
 
     public async Task Rerank(TaskItemStatus status, string fromRank, string rank)
@@ -248,7 +265,7 @@ public sealed partial class TaskGrain(
         var next = current.Copy();
         next.Rank = rank;
         await WriteAsync(next, current);
-        await Project.TaskWritten(TaskId, next.ToItem(), new TaskNews(ProjectEventTypes.TaskMoved, next.UpdatedBy));
+        await ReportWrittenAsync(next.ToItem(), new TaskNews(ProjectEventTypes.TaskMoved, next.UpdatedBy));
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
