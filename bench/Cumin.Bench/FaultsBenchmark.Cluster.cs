@@ -141,7 +141,7 @@ internal static partial class FaultsBenchmark
         Console.WriteLine($"  requests: {whole}; {afterKill.Count} failures among requests sent once its process was gone; {lost}");
         foreach (var failure in whole.Failures.Take(5))
         {
-            Console.WriteLine($"    {failure.Kind} sent {failure.At - signalled:+0.00;-0.00} s from the SIGKILL: {failure.Status} {failure.Detail}");
+            Console.WriteLine($"    {failure.Kind} sent {failure.At - signalled:+0.00;-0.00;0.00} s from the SIGKILL: {failure.Status} {failure.Detail}");
         }
 
         var holds = afterKill.Count == 0 && whole.Failed <= inFlight && lost == NothingLost;
