@@ -42,14 +42,7 @@ public sealed class AwsSdkTracingTests : IDisposable
     {
         // Clients are built after the instrumentation is installed, as every host builds them.
         using var dynamo = LocalStack.DynamoDb();
-        var table = LocalStack.UniquePrefix("awsspans") + "items";
-        await dynamo.CreateTableAsync(new CreateTableRequest
-        {
-            TableName = table,
-            AttributeDefinitions = [new AttributeDefinition("pk", "S")],
-            KeySchema = [new KeySchemaElement("pk", "HASH")],
-            BillingMode = "PAY_PER_REQUEST",
-        });
+        var table = await CreateItemsTableAsync(dynamo, "awsspans");
         var key = new Dictionary<string, AttributeValue> { ["pk"] = new AttributeValue { S = "one" } };
 
         ActivityTraceId trace;
@@ -110,14 +103,7 @@ public sealed class AwsSdkTracingTests : IDisposable
     public async Task A_call_with_no_span_around_it_is_not_recorded()
     {
         using var dynamo = LocalStack.DynamoDb();
-        var table = LocalStack.UniquePrefix("awspoll") + "items";
-        await dynamo.CreateTableAsync(new CreateTableRequest
-        {
-            TableName = table,
-            AttributeDefinitions = [new AttributeDefinition("pk", "S")],
-            KeySchema = [new KeySchemaElement("pk", "HASH")],
-            BillingMode = "PAY_PER_REQUEST",
-        });
+        var table = await CreateItemsTableAsync(dynamo, "awspoll");
         var key = new Dictionary<string, AttributeValue> { ["pk"] = new AttributeValue { S = "polled" } };
         Assert.Null(Activity.Current);
 
@@ -131,6 +117,20 @@ public sealed class AwsSdkTracingTests : IDisposable
         var ofTable = _spans.All().Where(s => s.GetTagItem("aws.dynamodb.table_names") is string[] tables && tables.Contains(table)).ToList();
         var recorded = Assert.Single(ofTable, s => s.DisplayName == "DynamoDB.GetItem");
         Assert.Equal(Test.Name, _spans.All().Single(s => s.SpanId == recorded.ParentSpanId).Source.Name);
+    }
+
+    /// <summary>A table of this test's own, keyed by a string <c>pk</c>; made before the test's span, so not in its trace.</summary>
+    private static async Task<string> CreateItemsTableAsync(Amazon.DynamoDBv2.AmazonDynamoDBClient dynamo, string purpose)
+    {
+        var table = LocalStack.UniquePrefix(purpose) + "items";
+        await dynamo.CreateTableAsync(new CreateTableRequest
+        {
+            TableName = table,
+            AttributeDefinitions = [new AttributeDefinition("pk", "S")],
+            KeySchema = [new KeySchemaElement("pk", "HASH")],
+            BillingMode = "PAY_PER_REQUEST",
+        });
+        return table;
     }
 
     private static Activity AwsCall(IReadOnlyList<Activity> spans, string service, string operation)
